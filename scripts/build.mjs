@@ -1,0 +1,49 @@
+// Builds the extension, the lazily loaded vendor bundles, the webview bundles and the CLI with esbuild.
+// `--dev` keeps bundles unminified with inline source maps.
+import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dev = process.argv.includes('--dev');
+
+// Heavy packages are not bundled into extension.js: each becomes its own file under dist/vendor,
+// required only when first used (`await import('openai')` -> require('./vendor/openai.js')), so
+// activation never parses them.
+const VENDOR = ['openai'];
+const vendorPlugin = {
+  name: 'costwise-vendor',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${VENDOR.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: !dev,
+  sourcemap: dev ? 'inline' : false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+};
+
+export async function build() {
+  const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+  const results = await Promise.all([
+    esbuild.build({ ...node, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], plugins: [vendorPlugin] }),
+    esbuild.build({ ...node, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, plugins: [vendorPlugin] }),
+    ...VENDOR.map((name) => esbuild.build({ ...node, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root }, outfile: join(root, 'dist/vendor', `${name}.js`) })),
+    esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts') }, outdir: join(root, 'media') }),
+  ]);
+  const sizes = {};
+  for (const r of results) for (const [file, o] of Object.entries(r.metafile.outputs)) sizes[file] = o.bytes;
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'dist/sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
+  return sizes;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await build();
+  for (const [f, b] of Object.entries(sizes)) console.log(`${(b / 1024).toFixed(1).padStart(8)} KB  ${f}`);
+}

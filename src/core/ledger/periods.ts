@@ -1,0 +1,10 @@
+/** Calendar periods in the user's local time zone (budgets reset at local midnight and month start). */
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function localMonthKey(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}`;
+}
+
+export function localDayKey(d: Date): string {
+  return `${localMonthKey(d)}-${pad(d.getDate())}`;
+}

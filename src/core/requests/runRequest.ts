@@ -1,0 +1,97 @@
+import { admit, type BudgetLimits } from '../budget/budget';
+import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../chat/chatProvider';
+import type { Clock } from '../clock';
+import type { SpendLedger } from '../ledger/spendLedger';
+import type { SettleRecord } from '../ledger/records';
+import { costOf } from '../pricing/cost';
+import { priceRef, type PriceEntry } from '../pricing/priceEntry';
+import type { Usage } from '../pricing/usage';
+import { typicalTokenEstimate, upperTokenEstimate } from '../tokens/roughEstimate';
+
+export interface RunRequestInput {
+  provider: ChatProvider;
+  /** The price in force, or undefined when the model is unpriced (then the request is refused). */
+  price: PriceEntry | undefined;
+  request: ChatRequest;
+  task: string;
+  workspace?: string;
+  limits: BudgetLimits;
+  signal: AbortSignal;
+  onEvent(e: ChatEvent): void;
+}
+
+export interface RunResult {
+  record: SettleRecord | undefined;
+  text: string;
+  reasoning: string;
+  error: ProviderError | undefined;
+}
+
+export class UnpricedModelError extends Error {
+  constructor(readonly model: string) {
+    super(`Costwise has no price for the model "${model}", so it will not send paid requests to it. Add its price to the "costwise.prices" setting.`);
+    this.name = 'UnpricedModelError';
+  }
+}
+
+/**
+ * One paid request: reserve its worst case (estimated prompt + every output token allowed) under the
+ * ledger lock, stream it, then settle with the usage the API reported — or, when the stream ended
+ * without usage, with an estimate flagged as such. Never $0 by accident.
+ */
+export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, input: RunRequestInput): Promise<RunResult> {
+  const { price, request } = input;
+  if (!price) throw new UnpricedModelError(request.model);
+  const promptText = request.messages.map((m) => m.content).join('\n');
+  const promptEstimate = upperTokenEstimate(promptText);
+  const worst: Usage = { inputTokens: promptEstimate, cachedReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: request.maxOutputTokens, reasoningTokens: 0, source: 'estimated' };
+  const worstCase = costOf(worst, price);
+  const reservation = await deps.ledger.reserve(
+    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, ...(input.workspace ? { workspace: input.workspace } : {}) },
+    (totals) => admit(totals, worstCase, input.limits),
+  );
+
+  const started = deps.clock.now().getTime();
+  let text = '';
+  let reasoning = '';
+  let usage: Usage | undefined;
+  let error: ProviderError | undefined;
+  let sawAnything = false;
+  try {
+    for await (const e of input.provider.stream(request, input.signal)) {
+      if (e.type === 'text') text += e.text;
+      else if (e.type === 'reasoning') reasoning += e.text;
+      else if (e.type === 'usage') usage = e.usage;
+      else if (e.type === 'error') error = e.error;
+      if (e.type === 'text' || e.type === 'reasoning') sawAnything = true;
+      input.onEvent(e);
+    }
+  } catch (e) {
+    error = e instanceof ProviderError ? e : new ProviderError('stream', String((e as Error)?.message ?? e));
+    input.onEvent({ type: 'error', error });
+  }
+
+  // Rejected before any token was generated (HTTP error, unreachable host): nothing was billed.
+  if (!usage && !sawAnything && error && error.kind !== 'stream' && error.kind !== 'cancelled') {
+    await deps.ledger.release(reservation, error.message);
+    return { record: undefined, text, reasoning, error };
+  }
+  const billed: Usage = usage ?? {
+    inputTokens: typicalTokenEstimate(promptText),
+    cachedReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: typicalTokenEstimate(reasoning) + typicalTokenEstimate(text),
+    reasoningTokens: typicalTokenEstimate(reasoning),
+    source: 'estimated',
+  };
+  const outcome = error ? (error.kind === 'cancelled' ? 'cancelled' : 'error') : 'ok';
+  const record = await deps.ledger.settle(reservation, {
+    usage: billed,
+    cost: costOf(billed, price),
+    price: priceRef(price),
+    durationMs: Math.max(0, deps.clock.now().getTime() - started),
+    outcome,
+  });
+  return { record, text, reasoning, error };
+}

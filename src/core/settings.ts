@@ -1,0 +1,134 @@
+import { usdToMicro, type MicroUsd } from './money';
+import type { PriceEntry } from './pricing/priceEntry';
+
+export type Tier = 'basic' | 'standard' | 'premium';
+export const TIERS: readonly Tier[] = ['basic', 'standard', 'premium'];
+
+/** Settings after validation. A budget that failed validation is 0 (no paid calls), never unlimited. */
+export interface CostwiseSettings {
+  endpoint: { baseUrl: string; model: string };
+  budget: { monthly: MicroUsd; daily: MicroUsd | undefined };
+  maxOutputTokens: number;
+  priceOverrides: PriceEntry[];
+  defaultTier: Tier;
+}
+
+export interface SettingsProblem {
+  setting: string;
+  message: string;
+}
+
+export interface ParsedSettings {
+  settings: CostwiseSettings;
+  problems: SettingsProblem[];
+}
+
+/** Raw values as read from the editor's configuration, keyed by the setting's name without `costwise.`. */
+export type RawSettings = Record<string, unknown>;
+
+export function parseSettings(raw: RawSettings): ParsedSettings {
+  const problems: SettingsProblem[] = [];
+  const bad = (setting: string, message: string) => problems.push({ setting: `costwise.${setting}`, message });
+
+  const baseUrl = parseBaseUrl(raw['endpoint.baseUrl'], (m) => bad('endpoint.baseUrl', m));
+  const model = typeof raw['endpoint.model'] === 'string' ? raw['endpoint.model'].trim() : '';
+  if (!model) bad('endpoint.model', 'is empty: name the model the endpoint should run.');
+
+  const monthly = parseBudget(raw['budget.monthlyUsd'], false, (m) => bad('budget.monthlyUsd', m)) ?? 0;
+  const daily = parseBudget(raw['budget.dailyUsd'], true, (m) => bad('budget.dailyUsd', m));
+
+  let maxOutputTokens = 4096;
+  const mot = raw['maxOutputTokens'];
+  if (mot !== undefined) {
+    if (typeof mot === 'number' && Number.isInteger(mot) && mot >= 64 && mot <= 65536) maxOutputTokens = mot;
+    else bad('maxOutputTokens', `must be a whole number from 64 to 65536 (got ${JSON.stringify(mot)}); using 4096.`);
+  }
+
+  const tierRaw = raw['defaultTier'];
+  let defaultTier: Tier = 'standard';
+  if (typeof tierRaw === 'string' && (TIERS as readonly string[]).includes(tierRaw)) defaultTier = tierRaw as Tier;
+  else if (tierRaw !== undefined) bad('defaultTier', `must be one of ${TIERS.join(', ')} (got ${JSON.stringify(tierRaw)}); using standard.`);
+
+  const priceOverrides = parsePriceOverrides(raw['prices'], (m) => bad('prices', m));
+
+  return {
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily }, maxOutputTokens, priceOverrides, defaultTier },
+    problems,
+  };
+}
+
+function parseBaseUrl(v: unknown, fail: (m: string) => void): string | undefined {
+  if (typeof v !== 'string' || !v.trim()) {
+    fail('is empty: set the base URL of an OpenAI-compatible endpoint.');
+    return undefined;
+  }
+  let u: URL;
+  try {
+    u = new URL(v.trim());
+  } catch {
+    fail(`is not a URL: ${JSON.stringify(v)}.`);
+    return undefined;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    fail(`must be an http(s) URL (got ${u.protocol}).`);
+    return undefined;
+  }
+  if (u.username || u.password) {
+    fail('must not contain a user name or password: store the key with "Costwise: Set API Key…".');
+    return undefined;
+  }
+  return u.toString().replace(/\/+$/, '');
+}
+
+/** A budget in dollars; invalid values are reported and read as 0 (no paid calls), never as no limit. */
+function parseBudget(v: unknown, optional: boolean, fail: (m: string) => void): MicroUsd | undefined {
+  if (v === undefined || v === null) {
+    if (optional) return undefined;
+    fail('is not set: paid calls are blocked until a monthly budget is set.');
+    return 0;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1_000_000) {
+    fail(`must be a number of dollars from 0 to 1,000,000 (got ${JSON.stringify(v)}): paid calls are blocked until it is fixed.`);
+    return 0;
+  }
+  return usdToMicro(v);
+}
+
+function parsePriceOverrides(v: unknown, fail: (m: string) => void): PriceEntry[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    fail('must be an object keyed by model id.');
+    return [];
+  }
+  const out: PriceEntry[] = [];
+  for (const [model, spec] of Object.entries(v as Record<string, unknown>)) {
+    const s = (spec ?? {}) as Record<string, unknown>;
+    const num = (k: string, required: boolean): number | undefined => {
+      const x = s[k];
+      if (x === undefined && !required) return undefined;
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 10_000) throw new Error(`"${k}" must be a price in USD per 1M tokens`);
+      return x;
+    };
+    try {
+      if (!model.trim()) throw new Error('the model id is empty');
+      const input = num('inputPerMTok', true)!;
+      const output = num('outputPerMTok', true)!;
+      const cached = num('cachedInputPerMTok', false) ?? input;
+      const ctx = s['contextWindow'];
+      if (ctx !== undefined && !(typeof ctx === 'number' && Number.isInteger(ctx) && ctx > 0)) throw new Error('"contextWindow" must be a positive whole number');
+      out.push({
+        model,
+        provider: 'custom',
+        effective: '0000-01-01',
+        source: 'settings: costwise.prices',
+        contextWindow: (ctx as number | undefined) ?? 128_000,
+        maxOutput: (ctx as number | undefined) ?? 128_000,
+        prices: { input: usdToMicro(input), cachedRead: usdToMicro(cached), output: usdToMicro(output) },
+        reasoningBilledAsOutput: true,
+      });
+    } catch (e) {
+      fail(`entry ${JSON.stringify(model)}: ${(e as Error).message}; this entry is ignored.`);
+    }
+  }
+  return out;
+}

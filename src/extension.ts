@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { SpendLedger } from './core/ledger/spendLedger';
+import { JsonlLedgerStore } from './node/jsonlLedgerStore';
+import { systemClock } from './node/systemClock';
+import { ApiKeys } from './vscode/apiKeys';
+import { registerCommands } from './vscode/commands';
+import { ExplainController } from './vscode/explainController';
+import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
+import { SettingsGateway } from './vscode/settingsGateway';
+import { StatusBarController } from './vscode/statusBar';
+
+/** Composition root: builds the object graph; nothing heavy (SDKs, tokenizer, runtime) loads here. */
+export function activate(context: vscode.ExtensionContext) {
+  const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'ledger');
+  const store = new JsonlLedgerStore(ledgerDir.fsPath);
+  const ledger = new SpendLedger(store, systemClock, randomUUID);
+  const settings = new SettingsGateway();
+  const keys = new ApiKeys(context.secrets);
+  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock);
+  const statusBar = new StatusBarController(ledger, settings);
+  context.subscriptions.push(
+    settings,
+    explain,
+    statusBar,
+    store.watch(() => ledger.notifyExternalChange()),
+    { dispose: () => ledger.dispose() },
+    vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) =>
+        explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
+    }),
+    ...registerCommands({ settings, keys, ledger, explain, ledgerDir }),
+  );
+  return { explain, statusBar, ledger, ledgerDir: ledgerDir.fsPath };
+}
+
+export function deactivate() {}

@@ -1,0 +1,78 @@
+/**
+ * The typed messages between the extension host and the explanation webview. Both sides validate
+ * what they receive: a webview is untrusted input to the host, and model output is untrusted input
+ * to the webview (rendered as sanitised markdown, never as HTML).
+ */
+export interface AnswerFooter {
+  model: string;
+  tier: string;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  cost: string;
+  estimated: boolean;
+}
+
+export type HostToExplainView =
+  | { type: 'start'; title: string; model: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'done'; footer: AnswerFooter | undefined }
+  | { type: 'error'; message: string };
+
+export type ExplainViewToHost = { type: 'ready' } | { type: 'cancel' } | { type: 'whyThisModel' };
+
+export interface ExplainViewState {
+  title: string;
+  model: string;
+  reasoning: string;
+  text: string;
+  footer: AnswerFooter | undefined;
+  error: string | undefined;
+  running: boolean;
+}
+
+export function isExplainViewToHost(m: unknown): m is ExplainViewToHost {
+  if (!m || typeof m !== 'object') return false;
+  const keys = Object.keys(m);
+  const type = (m as { type?: unknown }).type;
+  return keys.length === 1 && (type === 'ready' || type === 'cancel' || type === 'whyThisModel');
+}
+
+const str = (x: unknown): x is string => typeof x === 'string';
+
+export function isHostToExplainView(m: unknown): m is HostToExplainView {
+  if (!m || typeof m !== 'object') return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'start':
+      return str(o.title) && str(o.model);
+    case 'reasoning':
+    case 'text':
+      return str(o.text);
+    case 'error':
+      return str(o.message);
+    case 'done':
+      return o.footer === undefined || (typeof o.footer === 'object' && o.footer !== null && str((o.footer as AnswerFooter).model));
+    default:
+      return false;
+  }
+}
+
+/** Folds one message into the view state: the same reducer restores a panel after a reload. */
+export function reduceExplainView(s: ExplainViewState, m: HostToExplainView): ExplainViewState {
+  switch (m.type) {
+    case 'start':
+      return { title: m.title, model: m.model, reasoning: '', text: '', footer: undefined, error: undefined, running: true };
+    case 'reasoning':
+      return { ...s, reasoning: s.reasoning + m.text };
+    case 'text':
+      return { ...s, text: s.text + m.text };
+    case 'done':
+      return { ...s, footer: m.footer, running: false };
+    case 'error':
+      return { ...s, error: m.message, running: false };
+  }
+}
+
+export const EMPTY_EXPLAIN_VIEW: ExplainViewState = { title: '', model: '', reasoning: '', text: '', footer: undefined, error: undefined, running: false };

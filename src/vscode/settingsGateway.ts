@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { Emitter } from '../core/events';
+import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
+
+const KEYS = ['endpoint.baseUrl', 'endpoint.model', 'budget.monthlyUsd', 'budget.dailyUsd', 'maxOutputTokens', 'prices', 'defaultTier'] as const;
+
+/**
+ * The one place that reads Costwise's configuration. Money- and endpoint-moving settings are
+ * application-scoped in package.json; here they are read from the user (global) level only, so a
+ * workspace's `.vscode/settings.json` can never redirect code or lift a budget even if the editor
+ * were to merge it.
+ */
+export class SettingsGateway implements vscode.Disposable {
+  private readonly changed = new Emitter<ParsedSettings>();
+  readonly onDidChange = this.changed.event;
+  private cached: ParsedSettings | undefined;
+  private readonly sub: vscode.Disposable;
+
+  constructor() {
+    this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('costwise')) return;
+      this.cached = undefined;
+      this.changed.fire(this.current());
+    });
+  }
+
+  current(): ParsedSettings {
+    if (!this.cached) {
+      const cfg = vscode.workspace.getConfiguration('costwise');
+      const raw: RawSettings = {};
+      for (const key of KEYS) {
+        const i = cfg.inspect(key);
+        raw[key] = i?.globalValue !== undefined ? i.globalValue : i?.defaultValue;
+      }
+      this.cached = parseSettings(raw);
+    }
+    return this.cached;
+  }
+
+  async setDefaultTier(tier: Tier): Promise<void> {
+    await vscode.workspace.getConfiguration('costwise').update('defaultTier', tier, vscode.ConfigurationTarget.Global);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { SpendLedger } from '../core/ledger/spendLedger';
+import type { SpendTotals } from '../core/ledger/totals';
+import { formatUsd, formatUsdExact } from '../core/money';
+import type { SettingsGateway } from './settingsGateway';
+
+/** Today's and this month's spend against the monthly budget, updated whenever the ledger changes. */
+export class StatusBarController implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private readonly subs: vscode.Disposable[] = [];
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  /** The text last shown, for tests and the accessibility name. */
+  text = '';
+
+  constructor(
+    private readonly ledger: SpendLedger,
+    private readonly settings: SettingsGateway,
+  ) {
+    this.item = vscode.window.createStatusBarItem('spend', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Costwise Spend';
+    this.item.command = 'costwise.showReport';
+    this.subs.push(ledger.onDidChange(() => this.refresh()), settings.onDidChange(() => this.refresh()));
+    this.item.text = '$(pulse) Costwise';
+    this.item.show();
+    void this.refresh();
+  }
+
+  /** Coalesces bursts of changes into at most one read in flight plus one after it. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        try {
+          this.render(await this.ledger.totals());
+        } catch (e) {
+          this.item.text = '$(warning) Costwise';
+          this.item.tooltip = `Costwise could not read the spend ledger: ${(e as Error).message}`;
+        }
+      } while (this.again);
+      this.refreshing = undefined;
+    })();
+    return this.refreshing;
+  }
+
+  private render(t: SpendTotals): void {
+    const { budget } = this.settings.current().settings;
+    const limit = budget.monthly;
+    this.text = `$(pulse) ${formatUsd(t.today)} · ${formatUsd(t.month)} / ${formatUsd(limit)}`;
+    this.item.text = this.text;
+    const share = limit > 0 ? t.month / limit : t.month > 0 ? 1 : 0;
+    this.item.backgroundColor =
+      share >= 1 ? new vscode.ThemeColor('statusBarItem.errorBackground') : share >= 0.8 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = {
+      label: `Costwise spend: ${formatUsd(t.today)} today, ${formatUsd(t.month)} this month of a ${formatUsd(limit)} budget`,
+      role: 'button',
+    };
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Costwise spend**\n\n`);
+    md.appendMarkdown(`| | |\n|---|---:|\n| Today | ${formatUsdExact(t.today)} |\n| This month | ${formatUsdExact(t.month)} |\n`);
+    md.appendMarkdown(`| Still reserved | ${formatUsdExact(t.reserved)} |\n| Monthly budget | ${formatUsdExact(limit)} |\n| Requests | ${t.requests} |\n`);
+    if (t.last) {
+      md.appendMarkdown(`\nLast: \`${t.last.model}\` — ${formatUsd(t.last.cost)}${t.last.usage.source === 'estimated' ? ' (estimated)' : ''}\n`);
+    }
+    md.appendMarkdown(`\nClick for the spend report.`);
+    this.item.tooltip = md;
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.item.dispose();
+  }
+}
