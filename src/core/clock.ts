@@ -1,4 +1,4 @@
-/** The clock is a port: core never calls Date.now() itself, so time-dependent rules are testable. */
+/** The clock is a port: core never reads the system time itself, so time-dependent rules are testable. */
 export interface Clock {
   now(): Date;
 }

@@ -69,6 +69,8 @@ export class OpenAICompatibleProvider implements ChatProvider {
           if (choice.finish_reason) finishReason = choice.finish_reason;
         }
       }
+      // The SDK ends the iteration quietly when aborted; a cancelled answer must not look complete.
+      if (signal.aborted) throw new Error('aborted');
     } catch (e) {
       for (const p of splitter.end()) yield { type: p.kind, text: p.text };
       if (usage) yield { type: 'usage', usage };

@@ -17,6 +17,8 @@ type State = 'start' | 'reasoning' | 'answer';
 export class ThinkTagSplitter {
   private state: State = 'start';
   private pending = '';
+  /** Whitespace right after `<think>` or `</think>` is layout, not content; it may arrive in later chunks. */
+  private trimLead = true;
 
   /** `prefilled`: the prompt already opened `<think>`, so output begins inside the reasoning block. */
   constructor(prefilled = false) {
@@ -37,7 +39,9 @@ export class ThinkTagSplitter {
     const out: Piece[] = [];
     const emit = (kind: Piece['kind'], text: string) => {
       text = stripStray(text);
+      if (this.trimLead) text = text.replace(/^\s+/, '');
       if (!text) return;
+      this.trimLead = false;
       const last = out[out.length - 1];
       if (last && last.kind === kind) last.text += text;
       else out.push({ kind, text });
@@ -46,8 +50,9 @@ export class ThinkTagSplitter {
       if (this.state === 'start') {
         const trimmed = this.pending.replace(/^\s+/, '');
         if (trimmed.startsWith(OPEN)) {
-          this.pending = trimmed.slice(OPEN.length).replace(/^\n/, '');
+          this.pending = trimmed.slice(OPEN.length);
           this.state = 'reasoning';
+          this.trimLead = true;
           continue;
         }
         if (!final && OPEN.startsWith(trimmed)) return out; // might still become <think>
@@ -58,8 +63,9 @@ export class ThinkTagSplitter {
         const i = this.pending.indexOf(CLOSE);
         if (i >= 0) {
           emit('reasoning', this.pending.slice(0, i));
-          this.pending = this.pending.slice(i + CLOSE.length).replace(/^\s+/, '');
+          this.pending = this.pending.slice(i + CLOSE.length);
           this.state = 'answer';
+          this.trimLead = true;
           continue;
         }
         const keep = final ? 0 : heldBack(this.pending, [CLOSE, ...STRAY]);
