@@ -13,28 +13,23 @@ const KEYS = ['endpoint.baseUrl', 'endpoint.model', 'budget.monthlyUsd', 'budget
 export class SettingsGateway implements vscode.Disposable {
   private readonly changed = new Emitter<ParsedSettings>();
   readonly onDidChange = this.changed.event;
-  private cached: ParsedSettings | undefined;
   private readonly sub: vscode.Disposable;
 
   constructor() {
     this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('costwise')) return;
-      this.cached = undefined;
-      this.changed.fire(this.current());
+      if (e.affectsConfiguration('costwise')) this.changed.fire(this.current());
     });
   }
 
+  /** Read afresh on every call (a few lookups): a cache could lag behind a change just written. */
   current(): ParsedSettings {
-    if (!this.cached) {
-      const cfg = vscode.workspace.getConfiguration('costwise');
-      const raw: RawSettings = {};
-      for (const key of KEYS) {
-        const i = cfg.inspect(key);
-        raw[key] = i?.globalValue !== undefined ? i.globalValue : i?.defaultValue;
-      }
-      this.cached = parseSettings(raw);
+    const cfg = vscode.workspace.getConfiguration('costwise');
+    const raw: RawSettings = {};
+    for (const key of KEYS) {
+      const i = cfg.inspect(key);
+      raw[key] = i?.globalValue !== undefined ? i.globalValue : i?.defaultValue;
     }
-    return this.cached;
+    return parseSettings(raw);
   }
 
   async setDefaultTier(tier: Tier): Promise<void> {

@@ -1,0 +1,27 @@
+// Builds and packages the extension into costwise-<version>.vsix (bundled: no node_modules inside).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from './build.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function packageVsix() {
+  await build();
+  const { version, name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const out = join(root, `${name}-${version}.vsix`);
+  const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
+  return { file: out, bytes: statSync(out).size, log: r.stdout };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { file, bytes, log } = await packageVsix();
+  process.stdout.write(log);
+  console.log(`${file} (${(bytes / 1024).toFixed(1)} KB)`);
+}

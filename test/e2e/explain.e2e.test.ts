@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchBrowser, type BrowserSession } from '../harness/browser';
+import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import { OpenAIServer } from '../harness/openAIServer';
+import { openFile, poll, runCommand, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const SHOTS = join(ROOT, 'test-results');
+
+describe('e2e: the packaged VSIX in code-server, driven by Chromium', function () {
+  this.timeout(180_000);
+  let server: OpenAIServer;
+  let cs: CodeServer;
+  let browser: BrowserSession;
+
+  before(async () => {
+    const vsix = process.env.COSTWISE_VSIX;
+    if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
+    server = await new OpenAIServer({ apiKey: 'sk-e2e-typed', delayMs: 30 }).start();
+    const runDir = join(ROOT, '.run', 'e2e');
+    rmSync(runDir, { recursive: true, force: true });
+    const workspace = join(runDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'sample.js'), 'function add(a, b) {\n  return a + b;\n}\n');
+    cs = new CodeServer(toolchainFromEnv(), {
+      runDir,
+      workspace,
+      userSettings: { 'costwise.endpoint.baseUrl': server.url, 'costwise.endpoint.model': 'deepseek-reasoner', 'costwise.budget.monthlyUsd': 5 },
+    });
+    cs.prepare();
+    cs.installExtension(vsix);
+    await cs.start();
+    browser = await launchBrowser(toolchainFromEnv().chromium);
+    mkdirSync(SHOTS, { recursive: true });
+    await browser.page.goto(cs.workbenchUrl());
+    await waitForWorkbench(browser.page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await cs?.stop();
+    await server?.stop();
+  });
+
+  it('shows the spend item in the status bar once VS Code has started', async () => {
+    const text = await poll('the Costwise status bar item', async () => (await statusBarItem(browser.page, 'costwise.costwise.spend').innerText()) || undefined, 60_000);
+    assert.match(text, /\$0\.00 · \$0\.00 \/ \$5\.00/);
+  });
+
+  it('stores a typed API key, explains the selection into the panel, and shows the new spend', async () => {
+    const page = browser.page;
+    await runCommand(page, 'Costwise: Set API Key…');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
+    await input.fill('sk-e2e-typed');
+    await page.keyboard.press('Enter');
+
+    await openFile(page, 'sample.js');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'Costwise: Explain Selection');
+
+    const frame = webviewFrame(page);
+    const answer = await poll('the answer in the explanation panel', async () => {
+      const t = await frame.locator('article.answer').innerText({ timeout: 1000 });
+      return t.includes('Works for numbers and strings') ? t : undefined;
+    }, 60_000);
+    assert.match(answer, /add\(a, b\) returns the sum of its two arguments/);
+    assert.equal(await frame.locator('article.answer strong').innerText(), 'sum', 'markdown is rendered');
+    assert.match(await frame.locator('details.reasoning').innerText(), /Reasoning/);
+    assert.match(await frame.locator('footer').innerText(), /\$0\.000036 · deepseek-reasoner · standard · 120 in · 45 out \(12 reasoning\)/);
+
+    const status = await poll('the status bar to show the new spend', async () => {
+      const t = await statusBarItem(page, 'costwise.costwise.spend').innerText();
+      return t.includes('$0.000036') ? t : undefined;
+    });
+    assert.match(status, /\$0\.000036 · \$0\.000036 \/ \$5\.00/);
+    assert.equal(server.requests.length, 1);
+    assert.equal(server.requests[0]!.authorization, 'Bearer sk-e2e-typed');
+    await page.screenshot({ path: join(SHOTS, 'e2e-explain.png') });
+  });
+});

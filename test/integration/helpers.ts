@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import type { activate } from '../../src/extension';
+
+export type CostwiseApi = ReturnType<typeof activate>;
+
+export const EXTENSION_ID = 'costwise.costwise';
+
+export async function costwise(): Promise<CostwiseApi> {
+  const ext = vscode.extensions.getExtension<CostwiseApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this VS Code`);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+export async function setUserSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('costwise').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export async function openDocument(content: string, language = 'javascript'): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ content, language });
+  return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,20 @@
+/** Entry the extension host loads (extensionTestsPath): runs every integration test file with mocha. */
+import { writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  for (const f of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const passed = runner.stats?.passes ?? 0;
+      const results = process.env.COSTWISE_RESULTS;
+      if (results) writeFileSync(results, JSON.stringify({ passed, failed: failures }));
+      console.log(`integration suite: ${passed} passed, ${failures} failed`);
+      if (failures > 0) reject(new Error(`${failures} integration tests failed`));
+      else resolve();
+    });
+  });
+}
