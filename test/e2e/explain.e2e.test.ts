@@ -38,6 +38,12 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     await waitForWorkbench(browser.page);
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && browser) {
+      await browser.page.screenshot({ path: join(SHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+    }
+  });
+
   after(async () => {
     await browser?.close();
     await cs?.stop();
@@ -53,14 +59,23 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     const page = browser.page;
     await runCommand(page, 'Costwise: Set API Key…');
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible' });
-    assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
+    // The palette's input box is reused for the key prompt: wait until it has turned into a password box.
+    await poll('the API key prompt (a password box)', async () => (await input.getAttribute('type')) === 'password');
     await input.fill('sk-e2e-typed');
     await page.keyboard.press('Enter');
+    await poll('the confirmation that the key was saved', async () => {
+      const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
+      if (toasts.includes('API key saved')) return true;
+      if (await input.isVisible()) await page.keyboard.press('Enter'); // validation may still have been pending
+      return false;
+    });
 
     await openFile(page, 'sample.js');
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+A');
+    await poll('all of sample.js to be selected', async () => {
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+A');
+      return /\(\d+ selected\)/.test(await page.locator('#workbench\\.parts\\.statusbar').innerText());
+    });
     await runCommand(page, 'Costwise: Explain Selection');
 
     const frame = webviewFrame(page);

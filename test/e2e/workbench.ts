@@ -26,7 +26,7 @@ const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 /** Runs a command from the palette by its full title; retries while the extension host registers it. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await poll(`the command "${title}" in the palette`, async () => {
-    await page.keyboard.press('Escape');
+    await closeQuickInput(page); // never a bare Escape: in the editor it would clear the selection
     await page.keyboard.press('F1');
     const input = page.locator(QUICK_INPUT);
     await input.waitFor({ state: 'visible', timeout: 5_000 });
@@ -38,10 +38,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   });
 }
 
+async function closeQuickInput(page: Page): Promise<void> {
+  if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
+}
+
 /** Opens a workspace file through Quick Open. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await poll(`Quick Open to find ${name}`, async () => {
-    await page.keyboard.press('Escape');
+    await closeQuickInput(page);
     await page.keyboard.press('Control+P');
     const input = page.locator(QUICK_INPUT);
     await input.waitFor({ state: 'visible', timeout: 5_000 });
