@@ -10,6 +10,10 @@ export interface RecordedRequest {
   path: string;
   authorization: string | undefined;
   body: Record<string, unknown>;
+  /** When the response ended or its connection closed (ms since epoch). */
+  closedAt?: number;
+  /** Whether the whole recorded stream was sent. */
+  completed?: boolean;
 }
 
 export interface OpenAIServerOptions {
@@ -32,8 +36,6 @@ export interface OpenAIServerOptions {
 export class OpenAIServer {
   readonly requests: RecordedRequest[] = [];
   private server: Server | undefined;
-  private openSockets = 0;
-  closedConnections = 0;
 
   constructor(private readonly opts: OpenAIServerOptions = {}) {}
 
@@ -49,13 +51,6 @@ export class OpenAIServer {
 
   async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.openSockets++;
-      s.on('close', () => {
-        this.openSockets--;
-        this.closedConnections++;
-      });
-    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, '127.0.0.1', () => resolve());
@@ -79,7 +74,9 @@ export class OpenAIServer {
     } catch {
       /* recorded as empty */
     }
-    this.requests.push({ path: req.url ?? '', authorization: req.headers.authorization, body });
+    const record: RecordedRequest = { path: req.url ?? '', authorization: req.headers.authorization, body };
+    this.requests.push(record);
+    res.on('close', () => (record.closedAt = Date.now()));
     const fail = (status: number, message: string, type: string) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
@@ -98,7 +95,7 @@ export class OpenAIServer {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const events = sse.split('\n\n').filter((e) => e.trim());
     for (const e of events) {
-      if (res.destroyed) return;
+      if (res.destroyed || res.writableEnded || record.closedAt) return;
       res.write(e + '\n\n');
       if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
     }
@@ -106,6 +103,9 @@ export class OpenAIServer {
       // Let the client read what was sent, then drop the connection without ending the response.
       await new Promise((r) => setTimeout(r, 50));
       res.socket?.destroy();
-    } else res.end();
+    } else {
+      record.completed = true;
+      res.end();
+    }
   }
 }
