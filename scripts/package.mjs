@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from './build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function packageVsix() {
+  const { build } = await import('./build.mjs');
   await build();
   const { version, name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = join(root, `${name}-${version}.vsix`);
@@ -21,6 +21,10 @@ export async function packageVsix() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { ensureModernNode } = await import('./lib/node24.mjs');
+  const { ensureDeps } = await import('./lib/deps.mjs');
+  await ensureModernNode();
+  ensureDeps(root);
   const { file, bytes, log } = await packageVsix();
   process.stdout.write(log);
   console.log(`${file} (${(bytes / 1024).toFixed(1)} KB)`);
