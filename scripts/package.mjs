@@ -12,7 +12,7 @@ export async function packageVsix() {
   const { version, name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = join(root, `${name}-${version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], {
     cwd: root,
     encoding: 'utf8',
   });
