@@ -122,18 +122,21 @@ export class ExplainController implements vscode.Disposable {
             limits: settings.budget,
             signal: abort.signal,
             onEvent: (e) => {
-              if (e.type === 'text' || e.type === 'reasoning') panel.post({ type: e.type, text: e.text });
+              // A newer request owns the panel once this one is superseded.
+              if (this.running === abort && (e.type === 'text' || e.type === 'reasoning')) panel.post({ type: e.type, text: e.text });
             },
           },
         ),
       );
       this.lastResult = result;
-      if (result.error) panel.post({ type: 'error', message: result.error.message });
-      else panel.post({ type: 'done', footer: this.footer(result, settings.defaultTier) });
+      if (this.running === abort) {
+        if (result.error) panel.post({ type: 'error', message: result.error.message });
+        else panel.post({ type: 'done', footer: this.footer(result, settings.defaultTier) });
+      }
       return result;
     } catch (e) {
       const message = e instanceof BudgetRefusal || e instanceof UnpricedModelError ? e.message : `Costwise failed: ${(e as Error).message}`;
-      panel.post({ type: 'error', message });
+      if (this.running === abort) panel.post({ type: 'error', message });
       void this.showError(message, e instanceof UnpricedModelError || e instanceof BudgetRefusal ? 'Open Settings' : undefined);
       return undefined;
     } finally {
