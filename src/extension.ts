@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { SpendLedger } from './core/ledger/spendLedger';
 import { JsonlLedgerStore } from './node/jsonlLedgerStore';
+import { isOwnerAlive, processOwner } from './node/processOwner';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
 import { registerCommands } from './vscode/commands';
 import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
+import { sweepOrphans } from './vscode/orphanSweep';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { StatusBarController } from './vscode/statusBar';
 
@@ -14,17 +16,18 @@ import { StatusBarController } from './vscode/statusBar';
 export function activate(context: vscode.ExtensionContext) {
   const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'ledger');
   const store = new JsonlLedgerStore(ledgerDir.fsPath);
-  const ledger = new SpendLedger(store, systemClock, randomUUID);
+  const ledger = new SpendLedger(store, systemClock, randomUUID, processOwner());
   const settings = new SettingsGateway();
   const keys = new ApiKeys(context.secrets);
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock);
   const statusBar = new StatusBarController(ledger, settings);
+  const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
     explain,
     statusBar,
     store.watch(() => ledger.notifyExternalChange()),
-    { dispose: () => ledger.dispose() },
+    { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),

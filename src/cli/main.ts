@@ -43,7 +43,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   if (command === 'spend') {
     const dir = values.ledger ?? defaultLedgerDir();
-    const t = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '').totals();
+    const t = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').totals();
     if (values.json) out(JSON.stringify({ ledger: dir, todayMicroUsd: t.today, monthMicroUsd: t.month, reservedMicroUsd: t.reserved, requests: t.requests }));
     else out(`today ${formatUsd(t.today)} (${formatUsdExact(t.today)}) · month ${formatUsd(t.month)} (${formatUsdExact(t.month)}) · ${t.requests} requests\nledger: ${dir}`);
     return 0;

@@ -1,3 +1,4 @@
+import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
 import { usdToMicro, type MicroUsd } from './money';
 import type { PriceEntry } from './pricing/priceEntry';
 
@@ -7,7 +8,7 @@ export const TIERS: readonly Tier[] = ['basic', 'standard', 'premium'];
 /** Settings after validation. A budget that failed validation is 0 (no paid calls), never unlimited. */
 export interface CostwiseSettings {
   endpoint: { baseUrl: string; model: string };
-  budget: { monthly: MicroUsd; daily: MicroUsd | undefined };
+  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy };
   maxOutputTokens: number;
   priceOverrides: PriceEntry[];
   defaultTier: Tier;
@@ -36,6 +37,21 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
 
   const monthly = parseBudget(raw['budget.monthlyUsd'], false, (m) => bad('budget.monthlyUsd', m)) ?? 0;
   const daily = parseBudget(raw['budget.dailyUsd'], true, (m) => bad('budget.dailyUsd', m));
+  const rules: LimitRule[] = [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }];
+  if (daily !== undefined) rules.push({ period: 'day', limit: daily, setting: 'costwise.budget.dailyUsd' });
+  for (const [field, key] of [['provider', 'budget.perProvider'], ['model', 'budget.perModel']] as const) {
+    rules.push(...parseScopedLimits(raw[key], field, key, (m) => bad(key, m)));
+  }
+  let warnRatio = 0.8;
+  const warn = raw['budget.warnPercent'];
+  if (warn !== undefined) {
+    if (typeof warn === 'number' && Number.isFinite(warn) && warn >= 1 && warn <= 100) warnRatio = warn / 100;
+    else bad('budget.warnPercent', `must be a percentage from 1 to 100 (got ${JSON.stringify(warn)}); using 80.`);
+  }
+  let onLimit: OnLimit = 'ask';
+  const ol = raw['budget.onLimit'];
+  if (ol === 'ask' || ol === 'downgrade' || ol === 'warn') onLimit = ol;
+  else if (ol !== undefined) bad('budget.onLimit', `must be "ask", "downgrade" or "warn" (got ${JSON.stringify(ol)}); using "ask".`);
 
   let maxOutputTokens = 4096;
   const mot = raw['maxOutputTokens'];
@@ -52,7 +68,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   const priceOverrides = parsePriceOverrides(raw['prices'], (m) => bad('prices', m));
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily }, maxOutputTokens, priceOverrides, defaultTier },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier },
     problems,
   };
 }
@@ -92,6 +108,28 @@ function parseBudget(v: unknown, optional: boolean, fail: (m: string) => void): 
     return 0;
   }
   return usdToMicro(v);
+}
+
+/** `{ "<provider or model>": { "monthlyUsd": n, "dailyUsd": n } }` into limit rules; a bad entry blocks its scope (limit 0). */
+function parseScopedLimits(v: unknown, field: 'provider' | 'model', key: string, fail: (m: string) => void): LimitRule[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    fail(`must be an object keyed by ${field} (e.g. { "openai": { "monthlyUsd": 5 } }); ignored.`);
+    return [];
+  }
+  const rules: LimitRule[] = [];
+  for (const [name, spec] of Object.entries(v as Record<string, unknown>)) {
+    const s = (spec && typeof spec === 'object' ? spec : {}) as Record<string, unknown>;
+    const setting = `costwise.${key}.${name}`;
+    const periods = [['monthlyUsd', 'month'], ['dailyUsd', 'day']] as const;
+    if (!periods.some(([k]) => s[k] !== undefined)) fail(`entry ${JSON.stringify(name)} has neither "monthlyUsd" nor "dailyUsd".`);
+    for (const [k, period] of periods) {
+      if (s[k] === undefined) continue;
+      const limit = parseBudget(s[k], false, (m) => fail(`entry ${JSON.stringify(name)}: "${k}" ${m}`)) ?? 0;
+      rules.push({ period, limit, [field]: name, setting });
+    }
+  }
+  return rules;
 }
 
 function parsePriceOverrides(v: unknown, fail: (m: string) => void): PriceEntry[] {

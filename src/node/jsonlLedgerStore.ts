@@ -1,15 +1,18 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disposable } from '../core/events';
-import type { CorruptLine, LedgerStore, MonthRead } from '../core/ledger/ledgerStore';
+import type { CorruptLine, LedgerStore, MonthChunk } from '../core/ledger/ledgerStore';
 import { localMonthKey } from '../core/ledger/periods';
-import { parseLedgerLine, type LedgerRecord } from '../core/ledger/records';
+import { parseLedgerLine, spendTime, type LedgerRecord } from '../core/ledger/records';
 import { withFileLock } from './fileLock';
+
+const FILE = /^spend-(\d{4}-\d{2})\.jsonl$/;
 
 /**
  * The ledger as append-only JSON Lines, one file per local calendar month (`spend-YYYY-MM.jsonl`),
- * shared by every window and the CLI. Each record is one `appendFile` of one line.
+ * shared by every window and the CLI. Each record is one `appendFile` of one line (O_APPEND, so
+ * concurrent writers never interleave within a line); the file is never rewritten.
  */
 export class JsonlLedgerStore implements LedgerStore {
   constructor(readonly dir: string) {}
@@ -20,31 +23,79 @@ export class JsonlLedgerStore implements LedgerStore {
 
   async append(record: LedgerRecord): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await appendFile(this.fileFor(localMonthKey(new Date(record.at))), JSON.stringify(record) + '\n', { encoding: 'utf8' });
+    const h = await open(this.fileFor(localMonthKey(new Date(spendTime(record)))), 'a+');
+    try {
+      // A crash mid-append can leave a torn last line; start on a fresh line so this record stays whole.
+      const { size } = await h.stat();
+      let lead = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await h.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) lead = '\n';
+      }
+      await h.write(lead + JSON.stringify(record) + '\n');
+    } finally {
+      await h.close();
+    }
   }
 
-  async readMonth(month: string): Promise<MonthRead> {
+  async readMonth(month: string, fromOffset = 0, firstLine = 0): Promise<MonthChunk> {
     const file = this.fileFor(month);
-    let text: string;
+    let handle;
     try {
-      text = await readFile(file, 'utf8');
+      handle = await open(file, 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], corrupt: [] };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], corrupt: [], nextOffset: 0, lines: 0, reset: fromOffset > 0 };
       throw e;
     }
-    const records: LedgerRecord[] = [];
-    const corrupt: CorruptLine[] = [];
-    const lines = text.split('\n');
-    // The last element is '' when the file ends in a newline, or else a line torn by a crash or still
-    // being appended: either way not a record (yet), so it is skipped, never reported as corrupt.
-    for (let i = 0; i < lines.length - 1; i++) {
-      const line = lines[i]!;
-      if (!line.trim()) continue;
-      const parsed = parseLedgerLine(line);
-      if (parsed.ok) records.push(parsed.record);
-      else corrupt.push({ file, lineNumber: i + 1, error: parsed.error });
+    try {
+      const { size } = await handle.stat();
+      if (size < fromOffset) return { records: [], corrupt: [], nextOffset: 0, lines: 0, reset: true };
+      const buf = Buffer.allocUnsafe(size - fromOffset);
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await handle.read(buf, got, buf.length - got, fromOffset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      // Only complete lines: a last line without its newline is still being appended, or was torn by
+      // a crash; it is neither a record nor corrupt (yet), and the next read starts at it.
+      const end = buf.lastIndexOf(0x0a, got - 1) + 1;
+      const records: LedgerRecord[] = [];
+      const corrupt: CorruptLine[] = [];
+      let lines = 0;
+      let start = 0;
+      const text = buf.toString('utf8', 0, end);
+      while (start < text.length) {
+        const nl = text.indexOf('\n', start);
+        const line = text.slice(start, nl);
+        start = nl + 1;
+        lines++;
+        if (!line.trim()) continue;
+        const parsed = parseLedgerLine(line);
+        if (parsed.ok) {
+          records.push(parsed.record);
+          continue;
+        }
+        // A torn write followed by a whole record on the same line (written before writers healed
+        // torn tails): keep the record, report the torn part.
+        const resume = line.indexOf('{"v":', 1);
+        const rest = resume > 0 ? parseLedgerLine(line.slice(resume)) : undefined;
+        if (rest?.ok) records.push(rest.record);
+        corrupt.push({ file, lineNumber: firstLine + lines, error: rest?.ok ? 'torn write before a record (the record was kept)' : parsed.error });
+      }
+      return { records, corrupt, nextOffset: fromOffset + end, lines, reset: false };
+    } finally {
+      await handle.close();
     }
-    return { records, corrupt };
+  }
+
+  async months(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).flatMap((f) => FILE.exec(f)?.[1] ?? []).sort();
+    } catch {
+      return [];
+    }
   }
 
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -55,12 +106,14 @@ export class JsonlLedgerStore implements LedgerStore {
   watch(listener: () => void): Disposable {
     let watcher: FSWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let disposed = false;
     const fire = () => {
       clearTimeout(timer);
       timer = setTimeout(listener, 100);
     };
     mkdir(this.dir, { recursive: true })
       .then(() => {
+        if (disposed) return;
         watcher = watch(this.dir, (_event, name) => {
           if (name && String(name).endsWith('.jsonl')) fire();
         });
@@ -69,6 +122,7 @@ export class JsonlLedgerStore implements LedgerStore {
       .catch(() => undefined);
     return {
       dispose: () => {
+        disposed = true;
         clearTimeout(timer);
         watcher?.close();
       },

@@ -6,7 +6,8 @@ import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
 import type { PriceEntry } from '../core/pricing/priceEntry';
 import { explainMessages } from '../core/requests/explainPrompt';
-import { runRequest, UnpricedModelError, type RunResult } from '../core/requests/runRequest';
+import { runRequest, UnpricedModelError, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
+import { askAtLimit, warnAboutBudget } from './budgetPrompts';
 import type { AnswerFooter } from '../shared/explainProtocol';
 import { OpenAICompatibleProvider } from '../providers/openAICompatible';
 import { ApiKeys, isLoopback } from './apiKeys';
@@ -109,38 +110,50 @@ export class ExplainController implements vscode.Disposable {
     panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model });
 
     const provider = new OpenAICompatibleProvider({ id: 'endpoint', baseUrl, apiKey, prefilledThink: false });
+    const input: RunRequestInput = {
+      provider,
+      price,
+      request: { model, messages: explainMessages(target), maxOutputTokens: settings.maxOutputTokens },
+      task: 'explain',
+      ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
+      budget: settings.budget.policy,
+      tier: settings.defaultTier,
+      signal: abort.signal,
+      onEvent: (e) => {
+        // A newer request owns the panel once this one is superseded.
+        if (this.running === abort && (e.type === 'text' || e.type === 'reasoning')) panel.post({ type: e.type, text: e.text });
+      },
+    };
     try {
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) Costwise: ${model}` }, () =>
-        runRequest(
-          { ledger: this.ledger, clock: this.clock },
-          {
-            provider,
-            price,
-            request: { model, messages: explainMessages(target), maxOutputTokens: settings.maxOutputTokens },
-            task: 'explain',
-            ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
-            limits: settings.budget,
-            signal: abort.signal,
-            onEvent: (e) => {
-              // A newer request owns the panel once this one is superseded.
-              if (this.running === abort && (e.type === 'text' || e.type === 'reasoning')) panel.post({ type: e.type, text: e.text });
-            },
-          },
-        ),
-      );
-      this.lastResult = result;
-      if (this.running === abort) {
-        if (result.error) panel.post({ type: 'error', message: result.error.message });
-        else panel.post({ type: 'done', footer: this.footer(result, settings.defaultTier) });
-      }
-      return result;
-    } catch (e) {
-      const message = e instanceof BudgetRefusal || e instanceof UnpricedModelError ? e.message : `Costwise failed: ${(e as Error).message}`;
-      if (this.running === abort) panel.post({ type: 'error', message });
-      void this.showError(message, e instanceof UnpricedModelError || e instanceof BudgetRefusal ? 'Open Settings' : undefined);
-      return undefined;
+      return await this.send(input, panel, abort);
     } finally {
       if (this.running === abort) this.running = undefined;
+    }
+  }
+
+  private async send(input: RunRequestInput, panel: ExplainPanel, abort: AbortController): Promise<RunResult | undefined> {
+    const mine = () => this.running === abort;
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) Costwise: ${input.request.model}` }, () =>
+        runRequest({ ledger: this.ledger, clock: this.clock }, input),
+      );
+      this.lastResult = result;
+      if (mine()) {
+        if (result.error) panel.post({ type: 'error', message: result.error.message });
+        else panel.post({ type: 'done', footer: this.footer(result, input.tier ?? '') });
+      }
+      if (result.verdict?.warnings.length || result.verdict?.exceeded.length) void warnAboutBudget(result.verdict);
+      return result;
+    } catch (e) {
+      if (e instanceof BudgetRefusal && input.budget.onLimit === 'ask' && !input.approvedOverLimit) {
+        const choice = await askAtLimit(e, this.settings);
+        if (choice === 'once') return this.send({ ...input, approvedOverLimit: true }, panel, abort);
+        if (choice === 'raised') return this.send(input, panel, abort);
+      }
+      const message = e instanceof BudgetRefusal || e instanceof UnpricedModelError ? e.message : `Costwise failed: ${(e as Error).message}`;
+      if (mine()) panel.post({ type: 'error', message });
+      void this.showError(message, e instanceof UnpricedModelError || e instanceof BudgetRefusal ? 'Open Settings' : undefined);
+      return undefined;
     }
   }
 

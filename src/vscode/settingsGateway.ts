@@ -2,7 +2,19 @@ import * as vscode from 'vscode';
 import { Emitter } from '../core/events';
 import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
 
-const KEYS = ['endpoint.baseUrl', 'endpoint.model', 'budget.monthlyUsd', 'budget.dailyUsd', 'maxOutputTokens', 'prices', 'defaultTier'] as const;
+const KEYS = [
+  'endpoint.baseUrl',
+  'endpoint.model',
+  'budget.monthlyUsd',
+  'budget.dailyUsd',
+  'budget.perProvider',
+  'budget.perModel',
+  'budget.warnPercent',
+  'budget.onLimit',
+  'maxOutputTokens',
+  'prices',
+  'defaultTier',
+] as const;
 
 /**
  * The one place that reads Costwise's configuration. Money- and endpoint-moving settings are
@@ -34,6 +46,10 @@ export class SettingsGateway implements vscode.Disposable {
 
   async setDefaultTier(tier: Tier): Promise<void> {
     await vscode.workspace.getConfiguration('costwise').update('defaultTier', tier, vscode.ConfigurationTarget.Global);
+  }
+
+  async setBudget(key: 'budget.monthlyUsd' | 'budget.dailyUsd', usd: number): Promise<void> {
+    await vscode.workspace.getConfiguration('costwise').update(key, usd, vscode.ConfigurationTarget.Global);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
-import type { SpendTotals } from '../core/ledger/totals';
+import type { SpendTotals } from '../core/ledger/monthFold';
 import { formatUsd, formatUsdExact } from '../core/money';
 import type { SettingsGateway } from './settingsGateway';
 

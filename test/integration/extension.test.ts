@@ -47,7 +47,9 @@ describe('Costwise in a real VS Code', function () {
       capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
     };
     const props = pkg.contributes.configuration.properties;
-    for (const key of ['costwise.endpoint.baseUrl', 'costwise.endpoint.model', 'costwise.budget.monthlyUsd', 'costwise.budget.dailyUsd', 'costwise.prices', 'costwise.maxOutputTokens']) {
+    const moneyOrEndpoint = Object.keys(props).filter((k) => /^costwise\.(endpoint|budget|prices|maxOutputTokens)/.test(k));
+    assert.ok(moneyOrEndpoint.length >= 9);
+    for (const key of moneyOrEndpoint) {
       assert.equal(props[key]?.scope, 'application', key);
       assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), key);
     }
@@ -105,6 +107,7 @@ describe('Costwise in a real VS Code', function () {
   it('refuses a request whose worst case does not fit the budget, sending and recording nothing', async () => {
     const api = await costwise();
     await setUserSetting('budget.monthlyUsd', 0.0001);
+    await setUserSetting('budget.onLimit', 'downgrade'); // "ask" would open a modal dialog
     try {
       const before = { requests: server.requests.length, lines: ledgerLines(api.ledgerDir).length };
       const editor = await openDocument(SAMPLE);
@@ -115,6 +118,7 @@ describe('Costwise in a real VS Code', function () {
       assert.equal(ledgerLines(api.ledgerDir).length, before.lines);
     } finally {
       await setUserSetting('budget.monthlyUsd', 10);
+      await setUserSetting('budget.onLimit', undefined);
     }
   });
 

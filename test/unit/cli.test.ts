@@ -27,9 +27,10 @@ describe('costwise CLI', () => {
   it('sums the ledger', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costwise-cli-'));
     try {
-      const ledger = new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => 'a');
-      const r = await ledger.reserve({ model: 'm', provider: 'custom', task: 'explain', amount: 10 }, () => ({ admitted: true }));
-      await ledger.settle(r, { usage: emptyUsage(), cost: 4321, price: { model: 'm', effective: 'x', source: 'y' }, durationMs: 1, outcome: 'ok' });
+      const ledger = new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => 'a', 'test');
+      const price = { model: 'm', effective: 'x', source: 'y' };
+      const r = await ledger.reserve({ model: 'm', provider: 'custom', task: 'explain', amount: 10, estimate: emptyUsage('estimated'), price }, () => ({ admitted: true, reason: '' }));
+      await ledger.settle(r, { usage: emptyUsage(), cost: 4321, price, durationMs: 1, outcome: 'ok' });
       const { code, out } = await cli(['spend', '--ledger', dir, '--json']);
       assert.equal(code, 0);
       assert.deepEqual({ ...JSON.parse(out), ledger: undefined }, { ledger: undefined, todayMicroUsd: 4321, monthMicroUsd: 4321, reservedMicroUsd: 0, requests: 1 });

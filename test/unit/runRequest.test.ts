@@ -26,7 +26,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
   async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000) {
     server = await new OpenAIServer(opts).start();
     const store = new JsonlLedgerStore(dir);
-    const ledger = new SpendLedger(store, clock, () => `r${Math.random()}`);
+    const ledger = new SpendLedger(store, clock, () => `r${Math.random()}`, 'test');
     const result = await runRequest(
       { ledger, clock },
       {
@@ -34,7 +34,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
         price: catalog.lookup(priceModel, clock.now()),
         request: { model, messages: explainMessages({ text: 'function add(a, b) { return a + b; }', languageId: 'javascript' }), maxOutputTokens: 1000 },
         task: 'explain',
-        limits: { monthly, daily: undefined },
+        budget: { rules: [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }], warnRatio: 0.8, onLimit: 'ask' },
         signal: new AbortController().signal,
         onEvent: () => undefined,
       },

@@ -1,29 +1,78 @@
 import { formatUsd, type MicroUsd } from '../money';
-import type { SpendTotals } from '../ledger/totals';
+import type { SpendScope } from '../ledger/monthFold';
 
-export interface BudgetLimits {
-  monthly: MicroUsd;
-  daily: MicroUsd | undefined;
+export type Period = 'day' | 'month';
+
+/** One hard limit: overall, or for one provider or one model, per local day or calendar month. */
+export interface LimitRule {
+  period: Period;
+  limit: MicroUsd;
+  provider?: string;
+  model?: string;
+  /** The setting this rule comes from, named in every message about it. */
+  setting: string;
 }
 
-export type Admission = { admitted: true } | { admitted: false; reason: string };
+/** What happens when a request's worst case does not fit a limit. */
+export type OnLimit = 'ask' | 'downgrade' | 'warn';
+
+export interface BudgetPolicy {
+  rules: LimitRule[];
+  /** Fraction of a limit (0..1) at which the user is warned. */
+  warnRatio: number;
+  onLimit: OnLimit;
+}
+
+export interface LimitState {
+  rule: LimitRule;
+  /** Spent or reserved so far in the rule's scope and period. */
+  spent: MicroUsd;
+  /** `spent` plus this request's worst case. */
+  after: MicroUsd;
+}
+
+export interface Verdict {
+  admitted: boolean;
+  /** Limits this request would pass (empty when admitted on merit). */
+  exceeded: LimitState[];
+  /** Limits this request would carry past the warning level without passing them. */
+  warnings: LimitState[];
+  reason: string;
+}
+
+export interface Candidate {
+  provider: string;
+  model: string;
+  /** Local models are priced by energy and never gated by money budgets. */
+  local: boolean;
+}
 
 /**
- * Admits a request only if its worst-case cost fits every limit on top of what is already spent or
- * reserved. A limit of 0 admits no paid request at all.
+ * Admits a request only if its worst-case cost fits every applicable limit on top of what is already
+ * spent or reserved in that limit's scope. A limit of 0 admits no paid request. `spentIn` reads the
+ * ledger's fold (under the ledger lock when this decides a reservation).
  */
-export function admit(totals: SpendTotals, worstCase: MicroUsd, limits: BudgetLimits): Admission {
-  if (worstCase <= 0) return { admitted: true };
-  const check = (name: string, spent: MicroUsd, limit: MicroUsd | undefined): Admission | undefined => {
-    if (limit === undefined) return undefined;
-    if (limit === 0) return { admitted: false, reason: `the ${name} budget is $0, so no paid requests are allowed (costwise.budget.${name}Usd)` };
-    if (spent + worstCase > limit) {
-      return {
-        admitted: false,
-        reason: `this request could cost up to ${formatUsd(worstCase)}, and ${formatUsd(spent)} of the ${formatUsd(limit)} ${name} budget is already spent or reserved`,
-      };
-    }
-    return undefined;
-  };
-  return check('daily', totals.today, limits.daily) ?? check('monthly', totals.month, limits.monthly) ?? { admitted: true };
+export function evaluateBudget(policy: BudgetPolicy, c: Candidate, worstCase: MicroUsd, spentIn: (scope: SpendScope) => MicroUsd, today: string): Verdict {
+  if (c.local) return { admitted: true, exceeded: [], warnings: [], reason: 'local models are not charged against money budgets' };
+  const exceeded: LimitState[] = [];
+  const warnings: LimitState[] = [];
+  for (const rule of policy.rules) {
+    if (rule.provider !== undefined && rule.provider !== c.provider) continue;
+    if (rule.model !== undefined && rule.model !== c.model) continue;
+    const scope: SpendScope = {};
+    if (rule.provider !== undefined) scope.provider = rule.provider;
+    if (rule.model !== undefined) scope.model = rule.model;
+    if (rule.period === 'day') scope.day = today;
+    const spent = spentIn(scope);
+    const state = { rule, spent, after: spent + worstCase };
+    if (rule.limit === 0 || state.after > rule.limit) exceeded.push(state);
+    else if (state.after >= rule.limit * policy.warnRatio) warnings.push(state);
+  }
+  return { admitted: exceeded.length === 0, exceeded, warnings, reason: exceeded.map((s) => describe(s, worstCase)).join('; ') };
+}
+
+export function describe(s: LimitState, worstCase: MicroUsd): string {
+  const what = `${s.rule.period === 'day' ? 'daily' : 'monthly'} ${s.rule.model ? `budget for ${s.rule.model}` : s.rule.provider ? `budget for ${s.rule.provider}` : 'budget'}`;
+  if (s.rule.limit === 0) return `the ${what} is $0, so no paid requests are allowed (${s.rule.setting})`;
+  return `this request could cost up to ${formatUsd(worstCase)}, and ${formatUsd(s.spent)} of the ${formatUsd(s.rule.limit)} ${what} is already spent or reserved (${s.rule.setting})`;
 }

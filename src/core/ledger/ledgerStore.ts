@@ -7,18 +7,27 @@ export interface CorruptLine {
   error: string;
 }
 
-export interface MonthRead {
+/** Records appended to one month's file since `fromOffset`. */
+export interface MonthChunk {
   records: LedgerRecord[];
   /** Lines that failed validation: kept in the file, reported, never rewritten. */
   corrupt: CorruptLine[];
+  /** Where the next read continues (after the last complete line). */
+  nextOffset: number;
+  /** Lines consumed, so the next chunk numbers its lines on from here. */
+  lines: number;
+  /** The file is shorter than `fromOffset`: it was replaced; read again from 0. */
+  reset: boolean;
 }
 
 /** Where ledger records live. The Node adapter is JSON Lines, one file per month, under a lock. */
 export interface LedgerStore {
-  /** Appends one record with a single write. */
+  /** Appends one record with a single write, to the file of the month it is counted in. */
   append(record: LedgerRecord): Promise<void>;
-  /** All records of one local calendar month (`YYYY-MM`), tolerating a torn last line. */
-  readMonth(month: string): Promise<MonthRead>;
+  /** Complete lines of one local calendar month (`YYYY-MM`) from a byte offset; a torn last line waits. */
+  readMonth(month: string, fromOffset?: number, firstLine?: number): Promise<MonthChunk>;
+  /** Months (`YYYY-MM`) that have a file, oldest first. */
+  months(): Promise<string[]>;
   /** Runs `fn` holding a lock shared with every other process using the same ledger. */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   /** Calls `listener` when another process (or window) changes the ledger. */

@@ -8,3 +8,12 @@ export function localMonthKey(d: Date): string {
 export function localDayKey(d: Date): string {
   return `${localMonthKey(d)}-${pad(d.getDate())}`;
 }
+
+export function previousMonthKey(d: Date): string {
+  return localMonthKey(new Date(d.getFullYear(), d.getMonth() - 1, 1));
+}
+
+/** Number of days in the local month of `d` (28–31). */
+export function daysInMonth(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth() + 1, 0).getDate();
+}

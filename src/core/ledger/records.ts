@@ -14,7 +14,15 @@ export interface ReserveRecord {
   provider: ProviderKind;
   task: string;
   amount: MicroUsd;
+  /** The usage `amount` was computed from (estimated prompt + every output token allowed). */
+  estimate: Usage;
+  /** The price `amount` was computed with. */
+  price: PriceRef;
+  /** The process that holds the reservation (`host:pid:start`), to find orphans after a crash. */
+  owner: string;
   workspace?: string;
+  /** Admitted past a limit because the user approved it once, or the policy is "warn". */
+  override?: 'approved-once' | 'warn';
 }
 
 /** What the request really cost; replaces its reservation (same id). */
@@ -23,6 +31,8 @@ export interface SettleRecord {
   kind: 'settle';
   id: string;
   at: string;
+  /** The reservation's time: spend is counted on that day, in that month's file. */
+  reservedAt: string;
   model: string;
   provider: ProviderKind;
   task: string;
@@ -30,8 +40,13 @@ export interface SettleRecord {
   cost: MicroUsd;
   price: PriceRef;
   durationMs: number;
-  outcome: 'ok' | 'error' | 'cancelled';
+  outcome: 'ok' | 'error' | 'cancelled' | 'orphaned';
+  /** Prompt tokens estimated before the call, for calibrating the estimator against `usage`. */
+  estimatedInputTokens?: number;
+  /** What the most expensive model allowed in the tier would have cost for the same usage. */
+  counterfactual?: { model: string; cost: MicroUsd };
   workspace?: string;
+  tier?: string;
 }
 
 /** Nothing was billed: the request never reached the provider. */
@@ -40,6 +55,7 @@ export interface ReleaseRecord {
   kind: 'release';
   id: string;
   at: string;
+  reservedAt: string;
   reason: string;
 }
 
@@ -49,6 +65,9 @@ export type ParsedLine = { ok: true; record: LedgerRecord } | { ok: false; error
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+const isTime = (x: unknown): x is string => isStr(x) && !Number.isNaN(Date.parse(x));
+const USAGE_KEYS = ['inputTokens', 'cachedReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens', 'reasoningTokens'] as const;
+const isUsage = (u: unknown): boolean => !!u && typeof u === 'object' && USAGE_KEYS.every((k) => isInt((u as Record<string, unknown>)[k]));
 
 /** Parses and validates one ledger line; anything unexpected is an error, never a guessed record. */
 export function parseLedgerLine(line: string): ParsedLine {
@@ -58,22 +77,25 @@ export function parseLedgerLine(line: string): ParsedLine {
   } catch {
     return { ok: false, error: 'not valid JSON' };
   }
-  if (!o || typeof o !== 'object') return { ok: false, error: 'not an object' };
-  if (o.v !== LEDGER_VERSION) return { ok: false, error: `unknown record version ${JSON.stringify(o.v)}` };
-  if (!isStr(o.id) || !isStr(o.at) || Number.isNaN(Date.parse(o.at))) return { ok: false, error: 'missing id or time' };
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return { ok: false, error: 'not an object' };
+  if (o.v !== LEDGER_VERSION) return { ok: false, error: `unknown record version ${JSON.stringify(o.v)} (written by a newer Costwise?)` };
+  if (!isStr(o.id) || !isTime(o.at)) return { ok: false, error: 'missing id or time' };
   switch (o.kind) {
     case 'reserve':
-      if (!isStr(o.model) || !isInt(o.amount)) return { ok: false, error: 'reservation without model or amount' };
+      if (!isStr(o.model) || !isStr(o.provider) || !isInt(o.amount) || !isUsage(o.estimate) || !isStr(o.owner) || !o.price) return { ok: false, error: 'reservation without model, provider, amount, estimate, price or owner' };
       return { ok: true, record: o as unknown as ReserveRecord };
-    case 'settle': {
-      const u = o.usage as Record<string, unknown> | undefined;
-      const usageOk = !!u && ['inputTokens', 'cachedReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens', 'reasoningTokens'].every((k) => isInt(u[k]));
-      if (!isStr(o.model) || !isInt(o.cost) || !usageOk) return { ok: false, error: 'settlement without model, cost or usage' };
+    case 'settle':
+      if (!isStr(o.model) || !isStr(o.provider) || !isInt(o.cost) || !isUsage(o.usage) || !isTime(o.reservedAt)) return { ok: false, error: 'settlement without model, provider, cost, usage or reservation time' };
       return { ok: true, record: o as unknown as SettleRecord };
-    }
     case 'release':
+      if (!isTime(o.reservedAt)) return { ok: false, error: 'release without reservation time' };
       return { ok: true, record: o as unknown as ReleaseRecord };
     default:
       return { ok: false, error: `unknown record kind ${JSON.stringify(o.kind)}` };
   }
+}
+
+/** The time that decides a record's day and month file: the reservation's. */
+export function spendTime(r: LedgerRecord): string {
+  return r.kind === 'reserve' ? r.at : r.reservedAt;
 }

@@ -1,66 +1,135 @@
+import type { Verdict } from '../budget/budget';
 import type { Clock } from '../clock';
 import { Emitter, type Event } from '../events';
 import type { LedgerStore } from './ledgerStore';
-import { localMonthKey } from './periods';
+import { MonthFold, type SpendScope, type SpendTotals } from './monthFold';
+import { localDayKey, localMonthKey, previousMonthKey } from './periods';
 import type { ReserveRecord, SettleRecord } from './records';
-import { summarizeMonth, type SpendTotals } from './totals';
 
-export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at'>;
-export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'model' | 'provider' | 'task' | 'workspace'>;
-export type Admit = (totals: SpendTotals) => { admitted: true } | { admitted: false; reason: string };
+export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at' | 'owner'>;
+export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace'>;
+/** Decides admission from the spend as it is under the lock. */
+export type Admit = (
+  spentIn: (scope: SpendScope) => number,
+  today: string,
+) => Pick<Verdict, 'admitted' | 'reason'> & Partial<Verdict> & { override?: ReserveRecord['override'] };
 
 export class BudgetRefusal extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly verdict?: Partial<Verdict>,
+  ) {
     super(`Costwise did not send the request: ${reason}.`);
     this.name = 'BudgetRefusal';
   }
 }
 
+/** Serialises async work within one process (the file lock serialises across processes). */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
 /**
- * The spend ledger: reservations are checked and appended under one cross-process lock, so requests
- * from several windows cannot together overrun a budget; settlements replace them with the real cost.
+ * The spend ledger. Reservations are checked and appended under one cross-process lock, so requests
+ * from several windows and the CLI cannot together overrun a budget; settlements replace them with the
+ * real cost. Each month is folded once and then only the bytes appended since are read.
  */
 export class SpendLedger {
   private readonly changed = new Emitter<void>();
   readonly onDidChange: Event<void> = this.changed.event;
+  private readonly folds = new Map<string, MonthFold>();
+  private readonly reading = new Mutex();
+  private readonly writing = new Mutex();
 
   constructor(
     private readonly store: LedgerStore,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    /** This process, as recorded in its reservations (`host:pid:start`). */
+    readonly owner: string,
   ) {}
 
-  async totals(): Promise<SpendTotals> {
-    const now = this.clock.now();
-    const { records } = await this.store.readMonth(localMonthKey(now));
-    return summarizeMonth(records, now);
+  /** The month's fold, caught up with everything appended so far (by any process). */
+  fold(month = localMonthKey(this.clock.now())): Promise<MonthFold> {
+    return this.reading.run(async () => {
+      let f = this.folds.get(month) ?? new MonthFold(month);
+      let chunk = await this.store.readMonth(month, f.offset, f.lines);
+      if (chunk.reset) {
+        f = new MonthFold(month);
+        chunk = await this.store.readMonth(month, 0, 0);
+      }
+      for (const r of chunk.records) f.apply(r);
+      f.corrupt.push(...chunk.corrupt);
+      f.offset = chunk.nextOffset;
+      f.lines += chunk.lines;
+      this.folds.set(month, f);
+      return f;
+    });
   }
 
-  /** Reserves `req.amount` if `admit` accepts the totals as they are under the lock; else throws BudgetRefusal. */
-  async reserve(req: ReserveRequest, admitFn: Admit): Promise<ReserveRecord> {
-    const record = await this.store.withLock(async () => {
-      const verdict = admitFn(await this.totals());
-      if (!verdict.admitted) throw new BudgetRefusal(verdict.reason);
-      const r: ReserveRecord = { v: 1, kind: 'reserve', id: this.newId(), at: this.clock.now().toISOString(), ...req };
-      await this.store.append(r);
-      return r;
-    });
+  async totals(): Promise<SpendTotals> {
+    return (await this.fold()).totals(this.clock.now());
+  }
+
+  /** Reserves `req.amount` if `admit` accepts the spend as it is under the lock; else throws BudgetRefusal. */
+  async reserve(req: ReserveRequest, admit: Admit): Promise<ReserveRecord> {
+    const record = await this.writing.run(() =>
+      this.store.withLock(async () => {
+        const now = this.clock.now();
+        const f = await this.fold(localMonthKey(now));
+        const verdict = admit((scope) => f.spent(scope), localDayKey(now));
+        if (!verdict.admitted) throw new BudgetRefusal(verdict.reason, verdict);
+        const r: ReserveRecord = { v: 1, kind: 'reserve', id: this.newId(), at: now.toISOString(), owner: this.owner, ...req };
+        if (verdict.override) r.override = verdict.override;
+        await this.store.append(r);
+        return r;
+      }),
+    );
+    await this.fold(localMonthKey(new Date(record.at)));
     this.changed.fire();
     return record;
   }
 
   async settle(reservation: ReserveRecord, s: Settlement): Promise<SettleRecord> {
     const { model, provider, task, workspace } = reservation;
-    const r: SettleRecord = { v: 1, kind: 'settle', id: reservation.id, at: this.clock.now().toISOString(), model, provider, task, ...s };
+    const r: SettleRecord = { v: 1, kind: 'settle', id: reservation.id, at: this.clock.now().toISOString(), reservedAt: reservation.at, model, provider, task, ...s };
     if (workspace !== undefined) r.workspace = workspace;
     await this.store.append(r);
+    await this.fold(localMonthKey(new Date(reservation.at)));
     this.changed.fire();
     return r;
   }
 
   async release(reservation: ReserveRecord, reason: string): Promise<void> {
-    await this.store.append({ v: 1, kind: 'release', id: reservation.id, at: this.clock.now().toISOString(), reason });
+    await this.store.append({ v: 1, kind: 'release', id: reservation.id, at: this.clock.now().toISOString(), reservedAt: reservation.at, reason });
+    await this.fold(localMonthKey(new Date(reservation.at)));
     this.changed.fire();
+  }
+
+  /**
+   * Reservations whose holder is gone (crashed between reserve and settle): another process's open
+   * reservation in this or last month whose owner `isAlive` denies, or any older than `maxAgeMs`.
+   */
+  async orphans(isAlive: (owner: string) => boolean, maxAgeMs: number): Promise<ReserveRecord[]> {
+    const now = this.clock.now();
+    const out: ReserveRecord[] = [];
+    for (const month of [previousMonthKey(now), localMonthKey(now)]) {
+      for (const r of (await this.fold(month)).open.values()) {
+        const age = now.getTime() - Date.parse(r.at);
+        if (age > maxAgeMs || (r.owner !== this.owner && !isAlive(r.owner))) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /** Settles an orphan at its reserved amount (flagged as estimated): money held is never forgotten. */
+  async settleOrphan(r: ReserveRecord): Promise<SettleRecord> {
+    return this.settle(r, { usage: { ...r.estimate, source: 'estimated' }, cost: r.amount, price: r.price, durationMs: 0, outcome: 'orphaned' });
   }
 
   /** Forwards changes made by other processes (other windows, the CLI). */

@@ -1,4 +1,4 @@
-import { admit, type BudgetLimits } from '../budget/budget';
+import { evaluateBudget, type BudgetPolicy, type Verdict } from '../budget/budget';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../chat/chatProvider';
 import type { Clock } from '../clock';
 import type { SpendLedger } from '../ledger/spendLedger';
@@ -15,7 +15,13 @@ export interface RunRequestInput {
   request: ChatRequest;
   task: string;
   workspace?: string;
-  limits: BudgetLimits;
+  budget: BudgetPolicy;
+  /** The user approved going past a limit for this one request. */
+  approvedOverLimit?: boolean;
+  /** Calibrated prompt-token estimate; without it a deliberately high character-based one is used. */
+  promptTokens?: number;
+  counterfactual?: (usage: Usage) => SettleRecord['counterfactual'];
+  tier?: string;
   signal: AbortSignal;
   onEvent(e: ChatEvent): void;
 }
@@ -25,6 +31,8 @@ export interface RunResult {
   text: string;
   reasoning: string;
   error: ProviderError | undefined;
+  /** The budget check as it was under the ledger lock (warnings, limits passed with approval). */
+  verdict: Verdict | undefined;
 }
 
 export class UnpricedModelError extends Error {
@@ -32,6 +40,11 @@ export class UnpricedModelError extends Error {
     super(`Costwise has no price for the model "${model}", so it will not send paid requests to it. Add its price to the "costwise.prices" setting.`);
     this.name = 'UnpricedModelError';
   }
+}
+
+/** The prompt size a reservation assumes: the estimate plus a margin for tokenizer differences. */
+export function worstCasePromptTokens(promptText: string, estimate: number | undefined): number {
+  return estimate === undefined ? upperTokenEstimate(promptText) : Math.ceil(estimate * 1.25) + 16;
 }
 
 /**
@@ -43,12 +56,27 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   const { price, request } = input;
   if (!price) throw new UnpricedModelError(request.model);
   const promptText = request.messages.map((m) => m.content).join('\n');
-  const promptEstimate = upperTokenEstimate(promptText);
-  const worst: Usage = { inputTokens: promptEstimate, cachedReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: request.maxOutputTokens, reasoningTokens: 0, source: 'estimated' };
+  const worst: Usage = {
+    inputTokens: worstCasePromptTokens(promptText, input.promptTokens),
+    cachedReadTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    outputTokens: request.maxOutputTokens,
+    reasoningTokens: 0,
+    source: 'estimated',
+  };
   const worstCase = costOf(worst, price);
+  let verdict: Verdict | undefined;
   const reservation = await deps.ledger.reserve(
-    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, ...(input.workspace ? { workspace: input.workspace } : {}) },
-    (totals) => admit(totals, worstCase, input.limits),
+    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}) },
+    (spentIn, today) => {
+      const v = evaluateBudget(input.budget, { provider: price.provider, model: price.model, local: price.provider === 'local' }, worstCase, spentIn, today);
+      verdict = v;
+      if (v.admitted) return v;
+      if (input.approvedOverLimit) return { ...v, admitted: true, override: 'approved-once' };
+      if (input.budget.onLimit === 'warn') return { ...v, admitted: true, override: 'warn' };
+      return v;
+    },
   );
 
   const started = deps.clock.now().getTime();
@@ -74,10 +102,10 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   // Rejected before any token was generated (HTTP error, unreachable host): nothing was billed.
   if (!usage && !sawAnything && error && error.kind !== 'stream' && error.kind !== 'cancelled') {
     await deps.ledger.release(reservation, error.message);
-    return { record: undefined, text, reasoning, error };
+    return { record: undefined, text, reasoning, error, verdict };
   }
   const billed: Usage = usage ?? {
-    inputTokens: typicalTokenEstimate(promptText),
+    inputTokens: input.promptTokens ?? typicalTokenEstimate(promptText),
     cachedReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
@@ -86,12 +114,17 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     source: 'estimated',
   };
   const outcome = error ? (error.kind === 'cancelled' ? 'cancelled' : 'error') : 'ok';
+  const cost = costOf(billed, price);
+  const counterfactual = input.counterfactual?.(billed);
   const record = await deps.ledger.settle(reservation, {
     usage: billed,
-    cost: costOf(billed, price),
+    cost,
     price: priceRef(price),
     durationMs: Math.max(0, deps.clock.now().getTime() - started),
     outcome,
+    ...(input.promptTokens !== undefined ? { estimatedInputTokens: input.promptTokens } : {}),
+    ...(counterfactual ? { counterfactual } : {}),
+    ...(input.tier ? { tier: input.tier } : {}),
   });
-  return { record, text, reasoning, error };
+  return { record, text, reasoning, error, verdict };
 }

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { Verdict } from '../core/budget/budget';
+import type { BudgetRefusal } from '../core/ledger/spendLedger';
+import { formatUsd, usdToMicro } from '../core/money';
+import type { SettingsGateway } from './settingsGateway';
+
+/**
+ * At a limit with the "ask" policy: pause and let the user send this one request anyway, raise the
+ * limit, or cancel — never a dead end, never a silent overrun.
+ */
+export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGateway): Promise<'once' | 'raised' | 'cancelled'> {
+  const first = refusal.verdict?.exceeded?.[0];
+  const canRaise = !!first && (first.rule.setting === 'costwise.budget.monthlyUsd' || first.rule.setting === 'costwise.budget.dailyUsd');
+  const actions = ['Send Once Anyway', ...(canRaise ? ['Raise Limit…'] : ['Open Budget Settings'])];
+  const pick = await vscode.window.showWarningMessage(`Costwise: ${refusal.reason}.`, { modal: true, detail: 'Send this one request anyway, change the limit, or cancel.' }, ...actions);
+  if (pick === 'Send Once Anyway') return 'once';
+  if (pick === 'Open Budget Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', first?.rule.setting.split('.').slice(0, 3).join('.') ?? 'costwise.budget');
+    return 'cancelled';
+  }
+  if (pick !== 'Raise Limit…' || !first) return 'cancelled';
+  const suggested = Math.ceil((first.after / 1e6) * 1.5 * 100) / 100;
+  const value = await vscode.window.showInputBox({
+    title: `Costwise: new ${first.rule.period === 'day' ? 'daily' : 'monthly'} limit (USD)`,
+    prompt: `Now ${formatUsd(first.rule.limit)}; this request needs at least ${formatUsd(first.after)}.`,
+    value: String(suggested),
+    validateInput: (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0 || n > 1_000_000) return 'Enter a number of dollars from 0 to 1,000,000.';
+      return usdToMicro(n) < first.after ? `At least ${formatUsd(first.after)} is needed for this request.` : undefined;
+    },
+  });
+  if (value === undefined) return 'cancelled';
+  await settings.setBudget(first.rule.setting === 'costwise.budget.dailyUsd' ? 'budget.dailyUsd' : 'budget.monthlyUsd', Number(value));
+  return 'raised';
+}
+
+/** A request went past a warning level (or past a limit under the "warn" policy): say so, once per request. */
+export async function warnAboutBudget(v: Verdict): Promise<void> {
+  const s = v.exceeded[0] ?? v.warnings[0];
+  if (!s) return;
+  const share = s.rule.limit > 0 ? Math.round((s.after / s.rule.limit) * 100) : 100;
+  const what = s.rule.period === 'day' ? 'daily' : 'monthly';
+  const scope = s.rule.model ?? s.rule.provider;
+  const pick = await vscode.window.showWarningMessage(
+    `Costwise: this request can bring the ${what} budget${scope ? ` for ${scope}` : ''} to ${share}% (${formatUsd(s.after)} of ${formatUsd(s.rule.limit)}).`,
+    'Open Budget Settings',
+  );
+  if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'costwise.budget');
+}

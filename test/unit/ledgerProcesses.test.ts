@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpendLedger } from '../../src/core/ledger/spendLedger';
+import { localMonthKey } from '../../src/core/ledger/periods';
+import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
+import { systemClock } from '../../src/node/systemClock';
+
+const WORKER = join(__dirname, '..', 'harness', 'ledgerWorker.js');
+
+function runWorker(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WORKER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited with ${code}`))));
+  });
+}
+
+describe('ledger shared by several processes', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'costwise-procs-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('50 parallel requests from 2 processes against $1.00 at $0.03 worst case: exactly 33 admitted', async () => {
+    const outs = await Promise.all([runWorker(['reserve', dir, '25', '30000', '1000000']), runWorker(['reserve', dir, '25', '30000', '1000000'])]);
+    const results = outs.map((o) => JSON.parse(o) as { admitted: string[]; refusedForBudget: number; other: number });
+    const admitted = results.flatMap((r) => r.admitted);
+    assert.equal(admitted.length, 33);
+    assert.equal(results.reduce((a, r) => a + r.refusedForBudget, 0), 17);
+    assert.equal(results.reduce((a, r) => a + r.other, 0), 0, 'no failures other than budget refusals');
+    const ledger = new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => 'x', 'reader');
+    const f = await ledger.fold();
+    assert.equal(f.total, 990_000);
+    assert.ok(f.total <= 1_000_000);
+    assert.equal(f.open.size, 0, 'every reservation settled');
+    assert.equal(f.duplicates, 0);
+    assert.deepEqual(f.corrupt, []);
+    const lines = readFileSync(new JsonlLedgerStore(dir).fileFor(localMonthKey(new Date())), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; kind: string });
+    assert.equal(lines.length, 66, '33 reservations + 33 settlements, nothing lost or duplicated');
+    assert.deepEqual(new Set(lines.map((l) => l.id)), new Set(admitted));
+  });
+
+  it('a writer SIGKILLed mid-append, again and again, loses no acknowledged record', async () => {
+    const kills = Number(process.env.COSTWISE_KILLS ?? 12);
+    const acked = new Map<string, 'reserved' | 'settled'>();
+    for (let i = 0; i < kills; i++) {
+      const child = spawn(process.execPath, [WORKER, 'append', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let buf = '';
+      child.stdout.on('data', (b: Buffer) => {
+        buf += b.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const [what, id] = buf.slice(0, nl).split(' ');
+          buf = buf.slice(nl + 1);
+          if (what === 'reserved' && !acked.has(id!)) acked.set(id!, 'reserved');
+          if (what === 'settled') acked.set(id!, 'settled');
+        }
+      });
+      await new Promise((r) => setTimeout(r, 150 + Math.random() * 250));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+    }
+    const ledger = new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => 'x', 'reader');
+    const f = await ledger.fold();
+    const settledIds = new Set(f.settled.map((s) => s.id));
+    const knownIds = new Set([...settledIds, ...f.open.keys()]);
+    for (const [id, state] of acked) {
+      assert.ok(knownIds.has(id), `acknowledged ${state} record ${id} is in the ledger`);
+      if (state === 'settled') assert.ok(settledIds.has(id), `acknowledged settlement ${id} is in the ledger`);
+    }
+    assert.ok(acked.size > kills, `the writers made progress (${acked.size} records)`);
+    assert.equal(f.total, 5 * f.settled.length, 'totals are exact');
+    for (const c of f.corrupt) assert.match(c.error, /not valid JSON|torn/);
+    // Reservations whose settlement was cut off are orphans: found and settled at their reserved amount.
+    const orphans = await ledger.orphans(() => false, 6 * 3600_000);
+    assert.equal(orphans.length, f.open.size);
+  });
+});
