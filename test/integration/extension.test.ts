@@ -74,8 +74,10 @@ describe('Costwise in a real VS Code', function () {
     assert.deepEqual(lines.map((l) => l.kind), ['reserve', 'settle']);
     assert.equal(lines[1]!.cost, 36);
     await waitFor('the status bar to show the spend', () => api.statusBar.text.includes('$0.000036') || undefined);
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('costwise.explanation'));
-    assert.ok(tab, 'the explanation panel is open');
+    // The panel's tab appears asynchronously.
+    await waitFor('the explanation panel tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('costwise.explanation')),
+    );
     assert.equal(api.explain.lastDecision?.model, 'deepseek-reasoner');
   });
 
