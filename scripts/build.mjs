@@ -11,11 +11,12 @@ const dev = process.argv.includes('--dev');
 // Heavy packages are not bundled into extension.js: each becomes its own file under dist/vendor,
 // required only when first used (`await import('openai')` -> require('./vendor/openai.js')), so
 // activation never parses them.
-const VENDOR = ['openai'];
+const VENDOR = { openai: 'openai', 'gpt-tokenizer/encoding/o200k_base': 'o200k' };
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const vendorPlugin = {
   name: 'costwise-vendor',
   setup(build) {
-    build.onResolve({ filter: new RegExp(`^(${VENDOR.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+    build.onResolve({ filter: new RegExp(`^(${Object.keys(VENDOR).map(escape).join('|')})$`) }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.js`, external: true }));
   },
 };
 
@@ -33,7 +34,7 @@ export async function build() {
   const results = await Promise.all([
     esbuild.build({ ...node, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], plugins: [vendorPlugin] }),
     esbuild.build({ ...node, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, plugins: [vendorPlugin] }),
-    ...VENDOR.map((name) => esbuild.build({ ...node, stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root }, outfile: join(root, 'dist/vendor', `${name}.js`) })),
+    ...Object.entries(VENDOR).map(([spec, file]) => esbuild.build({ ...node, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root }, outfile: join(root, 'dist/vendor', `${file}.js`) })),
     esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts') }, outdir: join(root, 'media') }),
   ]);
   const sizes = {};

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { SpendLedger } from './core/ledger/spendLedger';
 import { JsonlLedgerStore } from './node/jsonlLedgerStore';
+import { LazyTokenEstimator } from './node/lazyTokenEstimator';
 import { isOwnerAlive, processOwner } from './node/processOwner';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
@@ -19,7 +20,8 @@ export function activate(context: vscode.ExtensionContext) {
   const ledger = new SpendLedger(store, systemClock, randomUUID, processOwner());
   const settings = new SettingsGateway();
   const keys = new ApiKeys(context.secrets);
-  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock);
+  const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
+  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator);
   const statusBar = new StatusBarController(ledger, settings);
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(

@@ -9,6 +9,7 @@ import { explainMessages } from '../core/requests/explainPrompt';
 import { runRequest, UnpricedModelError, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
 import { askAtLimit, warnAboutBudget } from './budgetPrompts';
 import type { AnswerFooter } from '../shared/explainProtocol';
+import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
 import { OpenAICompatibleProvider } from '../providers/openAICompatible';
 import { ApiKeys, isLoopback } from './apiKeys';
 import { ExplainPanel } from './explainPanel';
@@ -39,6 +40,7 @@ export class ExplainController implements vscode.Disposable {
     private readonly keys: ApiKeys,
     private readonly ledger: SpendLedger,
     private readonly clock: Clock,
+    private readonly estimator: LazyTokenEstimator,
   ) {}
 
   adoptRestoredPanel(panel: ExplainPanel): void {
@@ -110,10 +112,13 @@ export class ExplainController implements vscode.Disposable {
     panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model });
 
     const provider = new OpenAICompatibleProvider({ id: 'endpoint', baseUrl, apiKey, prefilledThink: false });
+    const messages = explainMessages(target);
+    const promptEstimate = price ? (await this.estimator.get())?.prompt(messages.map((m) => m.content).join('\n'), model, price.provider) : undefined;
     const input: RunRequestInput = {
       provider,
       price,
-      request: { model, messages: explainMessages(target), maxOutputTokens: settings.maxOutputTokens },
+      request: { model, messages, maxOutputTokens: settings.maxOutputTokens },
+      ...(promptEstimate ? { promptEstimate } : {}),
       task: 'explain',
       ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
       budget: settings.budget.policy,
@@ -138,6 +143,7 @@ export class ExplainController implements vscode.Disposable {
         runRequest({ ledger: this.ledger, clock: this.clock }, input),
       );
       this.lastResult = result;
+      void this.estimator.learn(result.record);
       if (mine()) {
         if (result.error) panel.post({ type: 'error', message: result.error.message });
         else panel.post({ type: 'done', footer: this.footer(result, input.tier ?? '') });

@@ -7,6 +7,7 @@ import { costOf } from '../pricing/cost';
 import { priceRef, type PriceEntry } from '../pricing/priceEntry';
 import type { Usage } from '../pricing/usage';
 import { typicalTokenEstimate, upperTokenEstimate } from '../tokens/roughEstimate';
+import type { PromptEstimate } from '../tokens/tokenEstimator';
 
 export interface RunRequestInput {
   provider: ChatProvider;
@@ -18,8 +19,8 @@ export interface RunRequestInput {
   budget: BudgetPolicy;
   /** The user approved going past a limit for this one request. */
   approvedOverLimit?: boolean;
-  /** Calibrated prompt-token estimate; without it a deliberately high character-based one is used. */
-  promptTokens?: number;
+  /** The prompt's token estimate; without it a deliberately high character-based one is used. */
+  promptEstimate?: PromptEstimate;
   counterfactual?: (usage: Usage) => SettleRecord['counterfactual'];
   tier?: string;
   signal: AbortSignal;
@@ -57,7 +58,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   if (!price) throw new UnpricedModelError(request.model);
   const promptText = request.messages.map((m) => m.content).join('\n');
   const worst: Usage = {
-    inputTokens: worstCasePromptTokens(promptText, input.promptTokens),
+    inputTokens: worstCasePromptTokens(promptText, input.promptEstimate?.calibrated),
     cachedReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
@@ -105,7 +106,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     return { record: undefined, text, reasoning, error, verdict };
   }
   const billed: Usage = usage ?? {
-    inputTokens: input.promptTokens ?? typicalTokenEstimate(promptText),
+    inputTokens: input.promptEstimate?.calibrated ?? typicalTokenEstimate(promptText),
     cachedReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
@@ -122,7 +123,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     price: priceRef(price),
     durationMs: Math.max(0, deps.clock.now().getTime() - started),
     outcome,
-    ...(input.promptTokens !== undefined ? { estimatedInputTokens: input.promptTokens } : {}),
+    ...(input.promptEstimate ? { estimatedInputTokens: input.promptEstimate.raw } : {}),
     ...(counterfactual ? { counterfactual } : {}),
     ...(input.tier ? { tier: input.tier } : {}),
   });
