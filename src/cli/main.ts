@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd, formatUsdExact } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
+import { costOf } from '../core/pricing/cost';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
+import type { Usage } from '../core/pricing/usage';
 import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { systemClock } from '../node/systemClock';
 import { defaultLedgerDir } from './ledgerLocation';
@@ -12,6 +14,11 @@ const HELP = `costwise — Costwise's spend ledger and price catalog, without VS
 
 Usage:
   costwise prices [--json]                  the built-in price catalog (USD per 1M tokens)
+  costwise cost --model ID --input N --output N [--cached-read N] [--cache-write-5m N]
+                [--cache-write-1h N] [--reasoning N] [--date YYYY-MM-DD] [--json]
+                                            what one request costs, to the micro-dollar
+                                            (--input: uncached prompt tokens; --reasoning: thinking
+                                            tokens billed as output on top of --output)
   costwise spend [--ledger DIR] [--json]    today's and this month's spend from the ledger
   costwise --help | --version
 
@@ -21,7 +28,20 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, ledger: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+    options: {
+      json: { type: 'boolean' },
+      ledger: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+      model: { type: 'string' },
+      input: { type: 'string' },
+      output: { type: 'string' },
+      'cached-read': { type: 'string' },
+      'cache-write-5m': { type: 'string' },
+      'cache-write-1h': { type: 'string' },
+      reasoning: { type: 'string' },
+      date: { type: 'string' },
+    },
   });
   const [command] = positionals;
   if (values.version) {
@@ -41,6 +61,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     }
     return 0;
   }
+  if (command === 'cost') return costCommand(values, out);
   if (command === 'spend') {
     const dir = values.ledger ?? defaultLedgerDir();
     const t = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').totals();
@@ -52,12 +73,49 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   return 2;
 }
 
+type Values = Record<string, string | boolean | undefined>;
+
+function costCommand(values: Values, out: (s: string) => void): number {
+  const model = typeof values.model === 'string' ? values.model : '';
+  if (!model) throw new UsageError('cost needs --model ID (see `costwise prices`)');
+  const count = (name: string, required: boolean): number => {
+    const v = values[name];
+    if (v === undefined) {
+      if (required) throw new UsageError(`cost needs --${name} N`);
+      return 0;
+    }
+    const n = Number(v);
+    if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number of tokens (got ${JSON.stringify(v)})`);
+    return n;
+  };
+  const at = typeof values.date === 'string' ? new Date(`${values.date}T12:00:00Z`) : new Date();
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--date must be YYYY-MM-DD (got ${JSON.stringify(values.date)})`);
+  const entry = new PriceCatalog(BUILTIN_PRICES).lookup(model, at);
+  if (!entry) throw new UsageError(`no price for "${model}" on ${at.toISOString().slice(0, 10)}: Costwise refuses to guess. See \`costwise prices\` for known ids.`);
+  const reasoning = count('reasoning', false);
+  const usage: Usage = {
+    inputTokens: count('input', true),
+    cachedReadTokens: count('cached-read', false),
+    cacheWrite5mTokens: count('cache-write-5m', false),
+    cacheWrite1hTokens: count('cache-write-1h', false),
+    outputTokens: count('output', true) + reasoning,
+    reasoningTokens: reasoning,
+    source: 'estimated',
+  };
+  const micro = costOf(usage, entry);
+  if (values.json) out(JSON.stringify({ model: entry.model, priceEffective: entry.effective, source: entry.source, usage, costMicroUsd: micro, costUsd: formatUsdExact(micro).slice(1) }));
+  else out(`${formatUsdExact(micro)}  ${entry.model} (price since ${entry.effective}; ${entry.source})`);
+  return 0;
+}
+
+export class UsageError extends Error {}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (e: Error) => {
       process.stderr.write(`costwise: ${e.message}\n`);
-      process.exitCode = 1;
+      process.exitCode = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
     },
   );
 }

@@ -39,6 +39,22 @@ describe('costwise CLI', () => {
     }
   });
 
+  it('prices one request to the micro-dollar, with the price in force on a date', async () => {
+    const { code, out } = await cli(['cost', '--model', 'o4-mini', '--input', '976', '--cached-read', '1024', '--output', '260', '--reasoning', '640', '--json']);
+    assert.equal(code, 0);
+    const r = JSON.parse(out) as { costMicroUsd: number; costUsd: string };
+    assert.deepEqual([r.costMicroUsd, r.costUsd], [5315, '0.005315']);
+    const old = JSON.parse((await cli(['cost', '--model', 'deepseek-reasoner', '--input', '1000000', '--output', '0', '--date', '2025-03-01', '--json'])).out) as { costMicroUsd: number };
+    assert.equal(old.costMicroUsd, 550_000, 'the R1-era price');
+    assert.match((await cli(['cost', '--model', 'gpt-4.1', '--input', '1000', '--output', '1000'])).out, /^\$0\.010000  gpt-4\.1/);
+  });
+
+  it('refuses to price an unknown model or a malformed count', async () => {
+    await assert.rejects(cli(['cost', '--model', 'gpt-4', '--input', '1', '--output', '1']), /no price for "gpt-4".*refuses to guess/);
+    await assert.rejects(cli(['cost', '--model', 'o3', '--input', '5.5', '--output', '1']), /--input must be a whole number/);
+    await assert.rejects(cli(['cost', '--model', 'o3', '--output', '1']), /needs --input/);
+  });
+
   it('explains usage and rejects unknown commands', async () => {
     assert.equal((await cli(['--help'])).code, 0);
     const bad = await cli(['frobnicate']);
