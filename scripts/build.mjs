@@ -34,6 +34,7 @@ export async function build() {
   const results = await Promise.all([
     esbuild.build({ ...node, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], plugins: [vendorPlugin] }),
     esbuild.build({ ...node, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, plugins: [vendorPlugin] }),
+    esbuild.build({ ...node, entryPoints: { ledgerRollupWorker: join(root, 'src/node/ledgerRollupWorker.ts') }, outdir: join(root, 'dist') }),
     ...Object.entries(VENDOR).map(([spec, file]) => esbuild.build({ ...node, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root }, outfile: join(root, 'dist/vendor', `${file}.js`) })),
     esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts') }, outdir: join(root, 'media') }),
   ]);

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { npmEnv } from './toolchain.mjs';
 
 export function ensureDeps(root) {
   const lock = join(root, 'package-lock.json');
@@ -9,8 +10,7 @@ export function ensureDeps(root) {
   const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
   if (fresh) return;
   process.stderr.write('[costwise] installing npm dependencies\n');
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
+  const env = npmEnv(undefined);
   const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) throw new Error('npm could not install the dependencies (see above)');
 }

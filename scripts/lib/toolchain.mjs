@@ -23,10 +23,14 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
 }
 
-/** npm's environment without the machine's `nodedir`, which points node-gyp at another Node's headers. */
-function npmEnv(nodeDir, extra = {}) {
+/**
+ * A clean environment for a nested npm: without what an outer `npm test` exported (npm_config_*,
+ * including a user agent naming the outer Node, which code-server's postinstall checks) and without
+ * the machine's `nodedir`, which points node-gyp at another Node's headers.
+ */
+export function npmEnv(nodeDir, extra = {}) {
   const env = { ...process.env, ...extra };
-  for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
+  for (const k of Object.keys(env)) if (/^npm_/i.test(k) || k === 'NODE' || k === 'INIT_CWD') delete env[k];
   if (nodeDir) {
     env.PATH = `${join(nodeDir, 'bin')}:${env.PATH}`;
     env.npm_config_nodedir = nodeDir;

@@ -21,13 +21,37 @@ export interface SpendTotals {
   last?: SettleRecord;
 }
 
+export interface Bucket {
+  key: string;
+  cost: MicroUsd;
+  requests: number;
+}
+
+/** A month in plain data: what a report or a year view needs, small enough to pass between threads. */
+export interface MonthSummary {
+  month: string;
+  total: MicroUsd;
+  reserved: MicroUsd;
+  requests: number;
+  byDay: Record<string, MicroUsd>;
+  byProvider: Bucket[];
+  byModel: Bucket[];
+  byTask: Bucket[];
+  byWorkspace: Bucket[];
+  tokens: { input: number; cachedRead: number; cacheWrite: number; output: number; reasoning: number };
+  estimatedRequests: number;
+  corruptLines: number;
+}
+
 const SEP = '\u0000';
+type Dimension = 'provider' | 'model' | 'task' | 'workspace';
 
 /**
  * One month's ledger folded into sums, one record at a time, so a reader that already holds a fold
- * only applies the records appended since (no re-reading). A reservation counts at its reserved
- * amount until its settlement or release arrives; a settlement counts once however often it was
- * written (settle is idempotent); spend is counted on the reservation's local day.
+ * only applies the records appended since (no re-reading) and a summary costs as much as its keys.
+ * A reservation counts at its reserved amount until its settlement or release arrives; a settlement
+ * counts once however often it was written (settle is idempotent); spend is counted on the
+ * reservation's local day.
  */
 export class MonthFold {
   readonly open = new Map<string, ReserveRecord>();
@@ -36,6 +60,16 @@ export class MonthFold {
   private readonly closed = new Set<string>();
   /** Settled cost by `day|provider|model`. */
   private readonly cells = new Map<string, MicroUsd>();
+  private readonly dims: Record<Dimension, Map<string, { cost: MicroUsd; requests: number }>> = {
+    provider: new Map(),
+    model: new Map(),
+    task: new Map(),
+    workspace: new Map(),
+  };
+  private readonly tokens = { input: 0, cachedRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+  private estimated = 0;
+  /** Local day of an ISO time, memoised per minute (time-zone offsets are whole minutes). */
+  private readonly dayOfMinute = new Map<string, string>();
   total: MicroUsd = 0;
   duplicates = 0;
   /** Where the store's next incremental read starts. */
@@ -43,6 +77,16 @@ export class MonthFold {
   lines = 0;
 
   constructor(readonly month: string) {}
+
+  dayOf(iso: string): string {
+    const minute = iso.slice(0, 16);
+    let day = this.dayOfMinute.get(minute);
+    if (day === undefined) {
+      day = localDayKey(new Date(iso));
+      this.dayOfMinute.set(minute, day);
+    }
+    return day;
+  }
 
   apply(r: LedgerRecord): void {
     if (r.kind === 'reserve') {
@@ -58,8 +102,23 @@ export class MonthFold {
     if (r.kind === 'release') return;
     this.settled.push(r);
     this.total += r.cost;
-    const key = `${localDayKey(new Date(r.reservedAt))}${SEP}${r.provider}${SEP}${r.model}`;
+    const key = `${this.dayOf(r.reservedAt)}${SEP}${r.provider}${SEP}${r.model}`;
     this.cells.set(key, (this.cells.get(key) ?? 0) + r.cost);
+    for (const d of ['provider', 'model', 'task', 'workspace'] as const) {
+      const k = (d === 'workspace' ? r.workspace : r[d]) ?? '(none)';
+      const b = this.dims[d].get(k);
+      if (b) {
+        b.cost += r.cost;
+        b.requests++;
+      } else this.dims[d].set(k, { cost: r.cost, requests: 1 });
+    }
+    const u = r.usage;
+    this.tokens.input += u.inputTokens;
+    this.tokens.cachedRead += u.cachedReadTokens;
+    this.tokens.cacheWrite += u.cacheWrite5mTokens + u.cacheWrite1hTokens;
+    this.tokens.output += u.outputTokens;
+    this.tokens.reasoning += u.reasoningTokens;
+    if (u.source === 'estimated') this.estimated++;
   }
 
   /** Settled plus reserved spend in a scope (paid providers and local alike; callers filter). */
@@ -69,7 +128,7 @@ export class MonthFold {
       const [day, provider, model] = key.split(SEP);
       if (matches(scope, day!, provider!, model!)) sum += cost;
     }
-    for (const r of this.open.values()) if (matches(scope, localDayKey(new Date(r.at)), r.provider, r.model)) sum += r.amount;
+    for (const r of this.open.values()) if (matches(scope, this.dayOf(r.at), r.provider, r.model)) sum += r.amount;
     return sum;
   }
 
@@ -80,27 +139,41 @@ export class MonthFold {
   }
 
   totals(now: Date): SpendTotals {
-    const t: SpendTotals = { today: this.spent({ day: localDayKey(now) }), month: this.total + this.reserved(), reserved: this.reserved(), requests: this.settled.length };
+    const reserved = this.reserved();
+    const t: SpendTotals = { today: this.spent({ day: localDayKey(now) }), month: this.total + reserved, reserved, requests: this.settled.length };
     const last = this.settled[this.settled.length - 1];
     if (last) t.last = last;
     return t;
   }
 
   /** Settled cost and request count grouped by a field, largest first. */
-  breakdown(by: 'provider' | 'model' | 'task' | 'workspace'): Array<{ key: string; cost: MicroUsd; requests: number }> {
-    const m = new Map<string, { cost: MicroUsd; requests: number }>();
-    for (const s of this.settled) {
-      const key = (by === 'workspace' ? s.workspace : s[by]) ?? '(none)';
-      const b = m.get(key) ?? { cost: 0, requests: 0 };
-      b.cost += s.cost;
-      b.requests++;
-      m.set(key, b);
+  breakdown(by: Dimension): Bucket[] {
+    return [...this.dims[by]].map(([key, b]) => ({ key, ...b })).sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));
+  }
+
+  summary(): MonthSummary {
+    const byDay: Record<string, MicroUsd> = {};
+    for (const [key, cost] of this.cells) {
+      const day = key.slice(0, key.indexOf(SEP));
+      byDay[day] = (byDay[day] ?? 0) + cost;
     }
-    return [...m].map(([key, b]) => ({ key, ...b })).sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));
+    return {
+      month: this.month,
+      total: this.total,
+      reserved: this.reserved(),
+      requests: this.settled.length,
+      byDay,
+      byProvider: this.breakdown('provider'),
+      byModel: this.breakdown('model'),
+      byTask: this.breakdown('task'),
+      byWorkspace: this.breakdown('workspace'),
+      tokens: { ...this.tokens },
+      estimatedRequests: this.estimated,
+      corruptLines: this.corrupt.length,
+    };
   }
 }
 
 function matches(scope: SpendScope, day: string, provider: string, model: string): boolean {
   return (scope.day === undefined || scope.day === day) && (scope.provider === undefined || scope.provider === provider) && (scope.model === undefined || scope.model === model);
 }
-

@@ -13,7 +13,7 @@ export const PRIOR_FACTORS: Record<ModelFamily, number> = {
   llama: 1.08,
   other: 1.15,
 };
-const PRIOR_TOKENS = 20_000;
+const PRIOR_TOKENS = 5_000;
 
 interface Stats {
   estimated: number;
