@@ -36,7 +36,9 @@ export class StatusBarController implements vscode.Disposable {
       do {
         this.again = false;
         try {
-          this.render(await this.ledger.totals());
+          const fold = await this.ledger.fold();
+          this.render(await this.ledger.totals(), fold.corrupt.length);
+          if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';
           this.item.tooltip = `Costwise could not read the spend ledger: ${(e as Error).message}`;
@@ -47,7 +49,17 @@ export class StatusBarController implements vscode.Disposable {
     return this.refreshing;
   }
 
-  private render(t: SpendTotals): void {
+  private corruptReported = 0;
+
+  /** Damaged lines are kept in the file and left out of the totals; the user hears of it once per new damage. */
+  private reportCorrupt(count: number, file: string): void {
+    this.corruptReported = count;
+    void vscode.window
+      .showWarningMessage(`Costwise: ${count} line${count === 1 ? '' : 's'} of the spend ledger could not be read and ${count === 1 ? 'is' : 'are'} left out of the totals. The file is kept as it is: ${file}`, 'Show Ledger File')
+      .then((pick) => pick && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file)));
+  }
+
+  private render(t: SpendTotals, corrupt = 0): void {
     const { budget } = this.settings.current().settings;
     const limit = budget.monthly;
     this.text = `$(pulse) ${formatUsd(t.today)} · ${formatUsd(t.month)} / ${formatUsd(limit)}`;
@@ -66,6 +78,7 @@ export class StatusBarController implements vscode.Disposable {
     if (t.last) {
       md.appendMarkdown(`\nLast: \`${t.last.model}\` — ${formatUsd(t.last.cost)}${t.last.usage.source === 'estimated' ? ' (estimated)' : ''}\n`);
     }
+    if (corrupt) md.appendMarkdown(`\n$(warning) ${corrupt} damaged ledger line${corrupt === 1 ? '' : 's'} left out (kept in the file)\n`);
     md.appendMarkdown(`\nClick for the spend report.`);
     this.item.tooltip = md;
   }

@@ -42,4 +42,37 @@ describe('settings parsing', () => {
     assert.equal(settings.maxOutputTokens, 4096);
     assert.deepEqual(problems.map((p) => p.setting).sort(), ['costwise.defaultTier', 'costwise.maxOutputTokens']);
   });
+
+  it('reads per-provider and per-model limits, the warning level and the on-limit policy', () => {
+    const { settings, problems } = parseSettings({
+      ...good,
+      'budget.dailyUsd': 2,
+      'budget.perProvider': { openai: { monthlyUsd: 5 } },
+      'budget.perModel': { o3: { dailyUsd: 1, monthlyUsd: 3 } },
+      'budget.warnPercent': 50,
+      'budget.onLimit': 'downgrade',
+    });
+    assert.deepEqual(problems, []);
+    const p = settings.budget.policy;
+    assert.deepEqual(
+      p.rules.map((r) => [r.period, r.limit, r.provider ?? r.model ?? '*', r.setting]),
+      [
+        ['month', 10_000_000, '*', 'costwise.budget.monthlyUsd'],
+        ['day', 2_000_000, '*', 'costwise.budget.dailyUsd'],
+        ['month', 5_000_000, 'openai', 'costwise.budget.perProvider.openai'],
+        ['month', 3_000_000, 'o3', 'costwise.budget.perModel.o3'],
+        ['day', 1_000_000, 'o3', 'costwise.budget.perModel.o3'],
+      ],
+    );
+    assert.equal(p.warnRatio, 0.5);
+    assert.equal(p.onLimit, 'downgrade');
+  });
+
+  it('a malformed scoped limit blocks that scope instead of lifting it', () => {
+    const { settings, problems } = parseSettings({ ...good, 'budget.perProvider': { openai: { monthlyUsd: -1 } }, 'budget.onLimit': 'yolo' });
+    const rule = settings.budget.policy.rules.find((r) => r.provider === 'openai');
+    assert.equal(rule?.limit, 0);
+    assert.equal(settings.budget.policy.onLimit, 'ask');
+    assert.deepEqual(problems.map((p) => p.setting), ['costwise.budget.perProvider', 'costwise.budget.onLimit']);
+  });
 });
