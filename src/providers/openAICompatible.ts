@@ -1,9 +1,13 @@
+import type { ChatEvent, ChatRequest, ModelInfo } from '../core/chat/chatProvider';
 import type { Usage } from '../core/pricing/usage';
-import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../core/chat/chatProvider';
+import { toProviderError } from './errors';
+import { pick } from '../core/lazyModule';
+import { guardedFetch } from './guardedFetch';
 import { ThinkTagSplitter } from './reasoning';
+import { StreamingProvider, type StreamingOptions } from './streamingProvider';
 import { normaliseOpenAIUsage, type OpenAIWireUsage } from './usage';
 
-export interface OpenAICompatibleOptions {
+export interface OpenAICompatibleOptions extends StreamingOptions {
   id: string;
   baseUrl: string;
   apiKey: string;
@@ -25,23 +29,37 @@ interface StreamDelta {
   reasoning?: string | null;
 }
 
-/** OpenAI, DeepSeek and local OpenAI-compatible servers, through the official `openai` SDK (loaded lazily). */
-export class OpenAICompatibleProvider implements ChatProvider {
-  readonly id: string;
-
+/**
+ * OpenAI, DeepSeek and local OpenAI-compatible servers (llama.cpp, LM Studio, vLLM, Ollama's /v1),
+ * through the official `openai` SDK (loaded on first use), always with an explicit key and base URL.
+ */
+export class OpenAICompatibleProvider extends StreamingProvider {
   constructor(private readonly opts: OpenAICompatibleOptions) {
-    this.id = opts.id;
+    super(opts.id, opts);
   }
 
-  async *stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent> {
-    const { default: OpenAI } = await import('openai');
-    const client = new OpenAI({
+  private async client() {
+    const OpenAI = pick<typeof import('openai').OpenAI>(await import('openai'), 'OpenAI');
+    return new OpenAI({
       apiKey: this.opts.apiKey,
       baseURL: this.opts.baseUrl,
+      organization: null,
+      project: null,
       maxRetries: 0,
-      timeout: this.opts.timeoutMs ?? 120_000,
-      ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+      timeout: this.opts.timeoutMs ?? 10 * 60_000,
+      fetch: guardedFetch(this.opts.fetch ?? fetch),
     });
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const client = await this.client();
+    const out: ModelInfo[] = [];
+    for await (const m of client.models.list(signal ? { signal } : undefined)) out.push({ id: m.id });
+    return out;
+  }
+
+  protected async *attempt(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent> {
+    const client = await this.client();
     const body: Record<string, unknown> = {
       model: request.model,
       messages: request.messages,
@@ -57,9 +75,13 @@ export class OpenAICompatibleProvider implements ChatProvider {
     let model: string | undefined;
     try {
       const stream = await client.chat.completions.create(body as never, { signal });
+      yield { type: 'started' };
       for await (const chunk of stream as unknown as AsyncIterable<Record<string, unknown>>) {
         if (typeof chunk.model === 'string') model = chunk.model;
-        if (chunk.usage) usage = normaliseOpenAIUsage(chunk.usage as OpenAIWireUsage);
+        if (chunk.usage) {
+          usage = normaliseOpenAIUsage(chunk.usage as OpenAIWireUsage);
+          yield { type: 'usage', usage };
+        }
         const choices = (chunk.choices as Array<{ delta?: StreamDelta; finish_reason?: string | null }> | undefined) ?? [];
         for (const choice of choices) {
           const d = choice.delta ?? {};
@@ -71,31 +93,14 @@ export class OpenAICompatibleProvider implements ChatProvider {
       }
       // The SDK ends the iteration quietly when aborted; a cancelled answer must not look complete.
       if (signal.aborted) throw new Error('aborted');
+      // A stream that ends with neither [DONE] nor a finish reason was cut off.
+      if (!finishReason && !usage) throw new Error('the stream ended before the answer was complete');
     } catch (e) {
       for (const p of splitter.end()) yield { type: p.kind, text: p.text };
-      if (usage) yield { type: 'usage', usage };
-      yield { type: 'error', error: toProviderError(e, signal, this.opts.apiKey) };
+      yield { type: 'error', error: toProviderError(e, signal, [this.opts.apiKey], new URL(this.opts.baseUrl).host) };
       return;
     }
     for (const p of splitter.end()) yield { type: p.kind, text: p.text };
-    if (usage) yield { type: 'usage', usage };
     yield { type: 'done', finishReason, model };
   }
-}
-
-/** Maps SDK and network failures to one typed error whose message never contains the key. */
-export function toProviderError(e: unknown, signal: AbortSignal, apiKey: string): ProviderError {
-  const redact = (s: string) => (apiKey ? s.split(apiKey).join('***') : s);
-  if (signal.aborted) return new ProviderError('cancelled', 'The request was cancelled.');
-  const err = e as { status?: number; name?: string; message?: string; error?: { message?: string } };
-  const detail = redact(String(err.error?.message ?? err.message ?? e)).slice(0, 500);
-  if (typeof err.status === 'number') {
-    const s = err.status;
-    if (s === 401 || s === 403) return new ProviderError('auth', `The endpoint rejected the API key (HTTP ${s}): ${detail}`, s);
-    const retryable = s === 408 || s === 429 || s >= 500;
-    return new ProviderError('http', `The endpoint answered HTTP ${s}: ${detail}`, s, retryable);
-  }
-  if (err.name === 'APIConnectionTimeoutError') return new ProviderError('timeout', `The endpoint did not answer in time: ${detail}`, undefined, true);
-  if (err.name === 'APIConnectionError') return new ProviderError('network', `Could not reach the endpoint: ${detail}`, undefined, true);
-  return new ProviderError('stream', `The answer stream broke: ${detail}`);
 }

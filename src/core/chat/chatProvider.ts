@@ -14,6 +14,8 @@ export interface ChatRequest {
 }
 
 export type ChatEvent =
+  /** The server accepted the request (HTTP 200): from here on, tokens may be billed. */
+  | { type: 'started' }
   | { type: 'reasoning'; text: string }
   | { type: 'text'; text: string }
   | { type: 'usage'; usage: Usage }
@@ -24,6 +26,13 @@ export type ProviderErrorKind = 'auth' | 'http' | 'network' | 'stream' | 'cancel
 
 /** One clean, typed failure. Its message is safe to show: it never contains a key. */
 export class ProviderError extends Error {
+  /** What the provider asked us to wait before retrying (Retry-After), when it said. */
+  retryAfterMs: number | undefined;
+  /** Usage reported before the failure, so the ledger can settle what was really spent. */
+  usage: Usage | undefined;
+  /** The server had accepted the request: the prompt (at least) may be billed. */
+  billable = false;
+
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
@@ -35,9 +44,26 @@ export class ProviderError extends Error {
   }
 }
 
+export interface ModelInfo {
+  id: string;
+  /** Context window in tokens, when the server says. */
+  contextWindow?: number;
+}
+
+export interface Health {
+  ok: boolean;
+  /** Round trip of the check in ms. */
+  latencyMs: number;
+  detail: string;
+}
+
 /** Talks to one model API. Transport (base URL, key, fetch) is injected; nothing comes from the environment. */
 export interface ChatProvider {
   readonly id: string;
   /** Streams one answer. Ends with `done` or one `error`; a `usage` event comes before either when known. */
   stream(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent>;
+  /** Models the endpoint offers. */
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** Whether the endpoint answers, and how fast. Never throws. */
+  health(signal?: AbortSignal): Promise<Health>;
 }

@@ -100,8 +100,8 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     input.onEvent({ type: 'error', error });
   }
 
-  // Rejected before any token was generated (HTTP error, unreachable host): nothing was billed.
-  if (!usage && !sawAnything && error && error.kind !== 'stream' && error.kind !== 'cancelled') {
+  // Never accepted by the server (HTTP error, unreachable host): nothing was billed.
+  if (!usage && !sawAnything && error && !error.billable) {
     await deps.ledger.release(reservation, error.message);
     return { record: undefined, text, reasoning, error, verdict };
   }
