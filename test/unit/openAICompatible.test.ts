@@ -66,12 +66,17 @@ describe('OpenAI-compatible provider through the openai SDK, against recorded st
     assert.equal(e.error.kind, 'auth');
     assert.equal(e.error.status, 401);
     assert.doesNotMatch(e.error.message, /sk-secret-canary/);
+    assert.equal(server.requests.length, 1, '401 is never retried');
     await server.stop();
     server = await new OpenAIServer({ status: 503 }).start();
-    const e2 = (await collect(new OpenAICompatibleProvider({ id: 't', baseUrl: server.url, apiKey: 'k' }), 'x')).at(-1);
+    const waits: number[] = [];
+    const p = new OpenAICompatibleProvider({ id: 't', baseUrl: server.url, apiKey: 'k', sleep: async (ms) => void waits.push(ms) });
+    const e2 = (await collect(p, 'x')).at(-1);
     assert.ok(e2 && e2.type === 'error');
-    assert.deepEqual([e2.error.kind, e2.error.status, e2.error.retryable], ['http', 503, true]);
-    assert.equal(server.requests.length, 1, 'the provider itself never retries blindly');
+    assert.deepEqual([e2.error.kind, e2.error.status, e2.error.retryable, e2.error.billable], ['http', 503, true, false]);
+    assert.equal(server.requests.length, 3, '503 is tried three times (two retries), then reported');
+    assert.equal(waits.length, 2);
+    assert.ok(waits[0]! >= 250 && waits[0]! <= 500 && waits[1]! >= 500 && waits[1]! <= 1000, `backoff with jitter: ${waits}`);
   });
 
   it('cancelling mid-stream aborts the request and closes the connection', async () => {
