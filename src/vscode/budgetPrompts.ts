@@ -11,7 +11,8 @@ import type { SettingsGateway } from './settingsGateway';
 export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGateway): Promise<'once' | 'raised' | 'cancelled'> {
   const first = refusal.verdict?.exceeded?.[0];
   const canRaise = !!first && (first.rule.setting === 'costwise.budget.monthlyUsd' || first.rule.setting === 'costwise.budget.dailyUsd');
-  const actions = ['Send Once Anyway', ...(canRaise ? ['Raise Limit…'] : ['Open Budget Settings'])];
+  // The first action is the dialog's default (Enter): never the one that spends past the limit.
+  const actions = [canRaise ? 'Raise Limit…' : 'Open Budget Settings', 'Send Once Anyway'];
   const pick = await vscode.window.showWarningMessage(`Costwise: ${refusal.reason}.`, { modal: true, detail: 'Send this one request anyway, change the limit, or cancel.' }, ...actions);
   if (pick === 'Send Once Anyway') return 'once';
   if (pick === 'Open Budget Settings') {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
@@ -96,6 +96,46 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     assert.equal(server.requests.length, 1);
     assert.equal(server.requests[0]!.authorization, 'Bearer sk-e2e-typed');
     await page.screenshot({ path: join(SHOTS, 'e2e-explain.png') });
+  });
+
+  it('at the budget limit, asks first, and sends once when the user approves', async () => {
+    const page = browser.page;
+    const item = statusBarItem(page, 'costwise.costwise.spend');
+    // Lower the budget the way a user would: in settings.json, with find and replace.
+    await runCommand(page, 'Preferences: Open User Settings (JSON)');
+    // (Recent VS Code opens it in a floating editor, older ones in a tab: find it by its text.)
+    const settingsEditor = page.locator('.monaco-editor .view-lines', { hasText: 'costwise.budget.monthlyUsd' }).first();
+    await settingsEditor.waitFor({ state: 'visible' });
+    await settingsEditor.click();
+    await page.keyboard.press('Control+H');
+    await page.locator('.find-widget textarea[aria-label="Find"]').fill('"costwise.budget.monthlyUsd": 5');
+    await page.locator('.find-widget textarea[aria-label="Replace"]').fill('"costwise.budget.monthlyUsd": 0.00004');
+    await page.keyboard.press('Control+Alt+Enter');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+S');
+    await poll('the status bar to show the lowered budget', async () => (await item.innerText()).includes('/ $0.00004'));
+    await page.keyboard.press('Escape');
+    await openFile(page, 'sample.js');
+    const colour = await item.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    assert.notEqual(colour, 'rgba(0, 0, 0, 0)', 'the item is coloured once spend passes the warning level (36 of 40 micro-dollars)');
+    const before = server.requests.length;
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'Costwise: Explain Selection');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await dialog.innerText(), /monthly budget/);
+    assert.equal(server.requests.length, before, 'nothing is sent while the user decides');
+    await page.screenshot({ path: join(SHOTS, 'e2e-budget-ask.png') });
+    await dialog.locator('.monaco-button', { hasText: 'Send Once Anyway' }).click();
+    await poll('the approved request to reach the server', async () => server.requests.length === before + 1);
+    const ledger = cs.ledgerDir('costwise.costwise');
+    const lines = await poll('the approved request in the ledger', async () => {
+      const all = readdirSync(ledger).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(ledger, f), 'utf8').split('\n').filter(Boolean));
+      const parsed = all.map((l) => JSON.parse(l) as { kind: string; override?: string });
+      return parsed.filter((r) => r.kind === 'settle').length >= 2 ? parsed : undefined;
+    });
+    assert.equal(lines.filter((r) => r.kind === 'reserve').at(-1)?.override, 'approved-once');
   });
 
   it('is listed among running extensions with the activation time VS Code measured', async () => {

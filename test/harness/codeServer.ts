@@ -100,6 +100,11 @@ export class CodeServer {
     writeFileSync(join(this.opts.runDir, 'config.yaml'), 'auth: none\ncert: false\n');
   }
 
+  /** Where the installed extension keeps its spend ledger. */
+  ledgerDir(extensionId: string): string {
+    return join(this.dirs().userData, 'User', 'globalStorage', extensionId, 'ledger');
+  }
+
   installExtension(vsix: string): void {
     const { userData, extensions } = this.dirs();
     const r = spawnSync(this.tools.node, [this.tools.entry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix, '--force'], {
