@@ -20,7 +20,7 @@ function headerGetter(h: SdkError['headers']): { get(name: string): string | nul
   return { get: (n) => rec[n] ?? rec[n.toLowerCase()] ?? null };
 }
 
-const NETWORK = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|socket hang up|fetch failed|terminated|other side closed/i;
+const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|socket hang up|fetch failed|terminated|other side closed)\b/i;
 
 /**
  * Maps any SDK or network failure to one typed error whose message never contains the key.

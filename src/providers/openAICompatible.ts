@@ -46,6 +46,7 @@ export class OpenAICompatibleProvider extends StreamingProvider {
       organization: null,
       project: null,
       maxRetries: 0,
+      logLevel: 'off',
       timeout: this.opts.timeoutMs ?? 10 * 60_000,
       fetch: guardedFetch(this.opts.fetch ?? fetch),
     });

@@ -92,9 +92,9 @@ export abstract class StreamingProvider implements ChatProvider {
       } else if (canRetry && retryAfter !== undefined) {
         failure = new ProviderError(failure.kind, `${failure.message} The provider asks to wait ${Math.ceil(retryAfter / 1000)} s before trying again.`, failure.status, false);
       }
+      // The usage seen so far was already passed on as an event; the error carries it too.
       failure.usage = usage;
       failure.billable = started || content || usage !== undefined;
-      if (usage) yield { type: 'usage', usage };
       yield { type: 'error', error: failure };
       return;
     }

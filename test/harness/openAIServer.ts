@@ -3,12 +3,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-/** Where the recorded OpenAI-format streams live (works from src and from compiled out/). */
-export const OPENAI_FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'openai');
+/** Where the recorded streams live (works from src and from compiled out/). */
+export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+export const OPENAI_FIXTURES = join(FIXTURES, 'openai');
+
+export type WireApi = 'openai' | 'anthropic' | 'gemini';
 
 export interface RecordedRequest {
+  api: WireApi;
   path: string;
+  /** The credential the request carried: Authorization, x-api-key or x-goog-api-key. */
   authorization: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
   /** When the response ended or its connection closed (ms since epoch). */
   closedAt?: number;
@@ -16,33 +22,53 @@ export interface RecordedRequest {
   completed?: boolean;
 }
 
-export interface OpenAIServerOptions {
+export interface FixtureServerOptions {
   /** Model id -> fixture file (without `.sse`). Unlisted models use `<model>.sse`. */
   fixtures?: Record<string, string>;
-  /** Fixtures whose stream ends by destroying the socket (no [DONE]). */
+  /** Fixtures whose stream ends by destroying the socket (no proper end). */
   cut?: string[];
-  /** Answer every request with this HTTP status and an OpenAI-style error body. */
+  /** Answer every request with this HTTP status and the API's error body. */
   status?: number;
+  /** Statuses for the first requests, in order (e.g. [503, 429]); later requests get the fixture. */
+  statuses?: number[];
+  /** Headers sent with error statuses (e.g. `retry-after`). */
+  errorHeaders?: Record<string, string>;
   /** Milliseconds between SSE events. */
   delayMs?: number;
-  /** Only this bearer token is accepted, when set. */
+  /** Stop sending after this many events, keeping the connection open (a stalled stream). */
+  stallAfterEvents?: number;
+  /** Send one line of this many bytes after the first event (a runaway line). */
+  hugeLineBytes?: number;
+  /** Only this key is accepted, when set. */
   apiKey?: string;
 }
 
+const ERROR_BODIES: Record<WireApi, (status: number, message: string) => unknown> = {
+  openai: (_s, message) => ({ error: { message, type: 'server_error', param: null, code: null } }),
+  anthropic: (s, message) => ({ type: 'error', error: { type: s === 429 ? 'rate_limit_error' : s === 401 ? 'authentication_error' : s === 529 ? 'overloaded_error' : 'api_error', message } }),
+  gemini: (s, message) => ({ error: { code: s, message, status: s === 429 ? 'RESOURCE_EXHAUSTED' : s === 401 ? 'UNAUTHENTICATED' : 'UNAVAILABLE' } }),
+};
+
 /**
- * A local HTTP server speaking OpenAI's Chat Completions streaming format from recorded SSE files,
- * so the real `openai` SDK parses real bytes. Binds 127.0.0.1 only.
+ * A local HTTP server that speaks OpenAI's, Anthropic's and Gemini's streaming wire formats from
+ * recorded SSE files, so the real SDK clients parse real bytes — including broken streams. Binds
+ * 127.0.0.1 only.
  */
-export class OpenAIServer {
+export class FixtureServer {
   readonly requests: RecordedRequest[] = [];
   private server: Server | undefined;
 
-  constructor(private readonly opts: OpenAIServerOptions = {}) {}
+  constructor(private readonly opts: FixtureServerOptions = {}) {}
 
-  get url(): string {
+  get origin(): string {
     const a = this.server?.address() as AddressInfo | null;
     if (!a) throw new Error('server not started');
-    return `http://127.0.0.1:${a.port}/v1`;
+    return `http://127.0.0.1:${a.port}`;
+  }
+
+  /** Base URL for OpenAI-compatible clients. */
+  get url(): string {
+    return `${this.origin}/v1`;
   }
 
   get port(): number {
@@ -65,6 +91,15 @@ export class OpenAIServer {
     this.server = undefined;
   }
 
+  private route(req: IncomingMessage): { api: WireApi; model: string } | undefined {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'POST' && url.pathname.endsWith('/chat/completions')) return { api: 'openai', model: '' };
+    if (req.method === 'POST' && url.pathname.endsWith('/v1/messages')) return { api: 'anthropic', model: '' };
+    const g = /\/models\/([^/:]+):streamGenerateContent$/.exec(url.pathname);
+    if (req.method === 'POST' && g) return { api: 'gemini', model: decodeURIComponent(g[1]!) };
+    return undefined;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -74,29 +109,40 @@ export class OpenAIServer {
     } catch {
       /* recorded as empty */
     }
-    const record: RecordedRequest = { path: req.url ?? '', authorization: req.headers.authorization, body };
+    const route = this.route(req);
+    const api = route?.api ?? 'openai';
+    const credential = (req.headers.authorization ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key']) as string | undefined;
+    const record: RecordedRequest = { api, path: req.url ?? '', authorization: credential, headers: { ...req.headers }, body };
     this.requests.push(record);
     res.on('close', () => (record.closedAt = Date.now()));
-    const fail = (status: number, message: string, type: string) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
+    const fail = (status: number, message: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(ERROR_BODIES[api](status, message)));
     };
-    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) return fail(404, `Unknown path ${req.url}`, 'invalid_request_error');
-    if (this.opts.apiKey && req.headers.authorization !== `Bearer ${this.opts.apiKey}`) return fail(401, 'Incorrect API key provided.', 'invalid_request_error');
-    if (this.opts.status) return fail(this.opts.status, 'The server is overloaded.', 'server_error');
-    const model = String(body.model ?? '');
+    if (!route) return fail(404, `Unknown path ${req.url}`);
+    if (api === 'gemini' && new URL(req.url ?? '/', 'http://x').searchParams.has('key')) return fail(400, 'The key must not travel in the URL.');
+    const accepted = api === 'gemini' ? [this.opts.apiKey] : api === 'openai' ? [`Bearer ${this.opts.apiKey}`] : [this.opts.apiKey, `Bearer ${this.opts.apiKey}`];
+    if (this.opts.apiKey && !accepted.includes(credential)) return fail(401, 'Incorrect API key provided.');
+    const scripted = this.opts.statuses?.[this.requests.length - 1];
+    const status = scripted ?? this.opts.status;
+    if (status && status !== 200) return fail(status, status === 429 ? 'Rate limit reached.' : 'The server is overloaded.', this.opts.errorHeaders);
+    const model = route.model || String(body.model ?? '');
     const name = this.opts.fixtures?.[model] ?? model;
     let sse: string;
     try {
-      sse = readFileSync(join(OPENAI_FIXTURES, `${name}.sse`), 'utf8');
+      sse = readFileSync(join(FIXTURES, api, `${name}.sse`), 'utf8');
     } catch {
-      return fail(404, `The model \`${model}\` does not exist.`, 'invalid_request_error');
+      return fail(404, `The model \`${model}\` does not exist.`);
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const events = sse.split('\n\n').filter((e) => e.trim());
-    for (const e of events) {
+    res.flushHeaders();
+    const sep = sse.includes('\r\n\r\n') ? '\r\n\r\n' : '\n\n'; // Gemini ends events with CRLF CRLF
+    const events = sse.split(sep).filter((e) => e.trim());
+    for (const [i, e] of events.entries()) {
       if (res.destroyed || res.writableEnded || record.closedAt) return;
-      res.write(e + '\n\n');
+      if (this.opts.stallAfterEvents !== undefined && i >= this.opts.stallAfterEvents) return; // never ends
+      res.write(e + sep);
+      if (i === 0 && this.opts.hugeLineBytes) res.write('data: ' + 'x'.repeat(this.opts.hugeLineBytes) + '\n\n');
       if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
     }
     if (this.opts.cut?.includes(name)) {
@@ -109,3 +155,6 @@ export class OpenAIServer {
     }
   }
 }
+
+/** The OpenAI-format server of the earlier tests: the same server. */
+export { FixtureServer as OpenAIServer, type FixtureServerOptions as OpenAIServerOptions };

@@ -1,0 +1,109 @@
+import type { ChatEvent, ChatRequest, ModelInfo } from '../core/chat/chatProvider';
+import { pick } from '../core/lazyModule';
+import type { Usage } from '../core/pricing/usage';
+import { toProviderError } from './errors';
+import { guardedFetch } from './guardedFetch';
+import { StreamingProvider, type StreamingOptions } from './streamingProvider';
+import { normaliseAnthropicUsage, type AnthropicWireUsage } from './usage';
+
+export interface AnthropicOptions extends StreamingOptions {
+  id: string;
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * Headers Costwise lets the SDK send (it sends the key as `authorization: Bearer`, with `authToken: null`
+ * so ANTHROPIC_AUTH_TOKEN cannot replace it); ANTHROPIC_CUSTOM_HEADERS from the environment are dropped.
+ */
+const ALLOWED = (name: string) => /^(content-type|accept|authorization|x-api-key|anthropic-version|anthropic-beta|user-agent|x-stainless-[a-z-]+)$/.test(name);
+
+/** Thinking budgets for a requested effort (Anthropic's extended thinking needs at least 1,024). */
+const THINKING_BUDGET = { low: 1024, medium: 4096, high: 16_000 } as const;
+
+interface RawEvent {
+  type: string;
+  message?: { usage?: AnthropicWireUsage; model?: string };
+  content_block?: { type: string };
+  delta?: { type?: string; text?: string; thinking?: string; stop_reason?: string | null };
+  usage?: AnthropicWireUsage;
+  error?: { type?: string; message?: string };
+}
+
+/** Claude through `@anthropic-ai/sdk` (Messages streaming; extended thinking when asked). */
+export class AnthropicProvider extends StreamingProvider {
+  constructor(private readonly opts: AnthropicOptions) {
+    super(opts.id, opts);
+  }
+
+  private async client() {
+    const Anthropic = pick<typeof import('@anthropic-ai/sdk').Anthropic>(await import('@anthropic-ai/sdk'), 'Anthropic');
+    return new Anthropic({
+      apiKey: this.opts.apiKey,
+      authToken: null,
+      baseURL: this.opts.baseUrl,
+      maxRetries: 0,
+      logLevel: 'off',
+      timeout: this.opts.timeoutMs ?? 10 * 60_000,
+      fetch: guardedFetch(this.opts.fetch ?? fetch, { allowHeaders: ALLOWED }),
+    });
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const client = await this.client();
+    const out: ModelInfo[] = [];
+    for await (const m of client.models.list({}, signal ? { signal } : undefined)) out.push({ id: m.id });
+    return out;
+  }
+
+  protected async *attempt(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent> {
+    const client = await this.client();
+    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+    const body: Record<string, unknown> = {
+      model: request.model,
+      max_tokens: request.maxOutputTokens,
+      messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content })),
+      stream: true,
+    };
+    if (system) body.system = system;
+    if (request.reasoningEffort) {
+      const budget = Math.min(THINKING_BUDGET[request.reasoningEffort], Math.max(1024, request.maxOutputTokens - 1024));
+      if (request.maxOutputTokens > 1024) body.thinking = { type: 'enabled', budget_tokens: budget };
+    }
+    let wire: AnthropicWireUsage = {};
+    let usage: Usage | undefined;
+    let stopReason: string | undefined;
+    let model: string | undefined;
+    let stopped = false;
+    try {
+      const stream = await client.messages.create(body as never, { signal });
+      yield { type: 'started' };
+      for await (const e of stream as unknown as AsyncIterable<RawEvent>) {
+        if (e.type === 'message_start') {
+          wire = { ...wire, ...e.message?.usage };
+          model = e.message?.model ?? model;
+        } else if (e.type === 'content_block_delta') {
+          if (e.delta?.type === 'text_delta' && e.delta.text) yield { type: 'text', text: e.delta.text };
+          else if (e.delta?.type === 'thinking_delta' && e.delta.thinking) yield { type: 'reasoning', text: e.delta.thinking };
+        } else if (e.type === 'message_delta') {
+          // message_delta carries the cumulative output count (and, in newer API versions, the input counts).
+          const u = e.usage ?? {};
+          wire = { ...wire, ...Object.fromEntries(Object.entries(u).filter(([, v]) => v !== null && v !== undefined)) };
+          stopReason = e.delta?.stop_reason ?? stopReason;
+        } else if (e.type === 'message_stop') stopped = true;
+        else if (e.type === 'error') throw Object.assign(new Error(e.error?.message ?? 'error event'), { error: { error: e.error } });
+      }
+      usage = normaliseAnthropicUsage(wire);
+      if (signal.aborted) throw new Error('aborted');
+      if (!stopped) throw new Error('the stream ended before message_stop');
+    } catch (e) {
+      if (wire.input_tokens !== undefined) yield { type: 'usage', usage: normaliseAnthropicUsage(wire) };
+      yield { type: 'error', error: toProviderError(e, signal, [this.opts.apiKey], new URL(this.opts.baseUrl).host) };
+      return;
+    }
+    yield { type: 'usage', usage };
+    yield { type: 'done', finishReason: stopReason, model };
+  }
+}
