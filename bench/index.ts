@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchLedger } from './ledgerBench';
+import { benchProviders } from './providerBench';
 import { results } from './table';
 import { benchTokens } from './tokensBench';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   process.stdout.write(`# Costwise benchmarks\n\nNode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString()}\n`);
   if (!only.length || only.includes('tokens')) await benchTokens();
   if (!only.length || only.includes('ledger')) await benchLedger();
+  if (!only.length || only.includes('providers')) await benchProviders();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2));
