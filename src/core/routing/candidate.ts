@@ -1,0 +1,26 @@
+import type { MicroUsd } from '../money';
+import type { PriceEntry, ProviderKind } from '../pricing/priceEntry';
+
+/** One model the router may send a request to, as configured and discovered. */
+export interface Candidate {
+  /** Model id as the API knows it. */
+  model: string;
+  provider: ProviderKind;
+  /** Which configured endpoint serves it (e.g. `openai`, `anthropic`, `endpoint`, `local`). */
+  endpoint: string;
+  /** The price in force, or undefined when unpriced (refused for paid use). */
+  price: PriceEntry | undefined;
+  contextWindow: number;
+  maxOutput: number;
+  quality: number;
+  qualitySource: string;
+  reasoning: boolean;
+  local: boolean;
+  /** For local models: energy cost per 1,000 generated tokens (micro-dollars), if known. */
+  localCostPer1kTokens?: MicroUsd;
+  /** Health of the endpoint as last checked. */
+  reachable: boolean;
+  latencyMs?: number;
+  keyPresent: boolean;
+  enabled: boolean;
+}

@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
+import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
+import type { Candidate } from '../../src/core/routing/candidate';
+import { buildCandidates, type ProviderStatus } from '../../src/core/routing/registry';
+import { route, type RouteRequest } from '../../src/core/routing/router';
+import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
+import { OutputEstimator } from '../../src/core/tokens/outputEstimator';
+
+const catalog = new PriceCatalog(BUILTIN_PRICES);
+const at = new Date('2025-12-01T00:00:00Z');
+const up = (provider: ProviderStatus['provider'], extra: Partial<ProviderStatus> = {}): ProviderStatus => ({ provider, endpoint: provider, enabled: true, keyPresent: true, reachable: true, latencyMs: 100, ...extra });
+const ALL = [up('openai'), up('deepseek'), up('anthropic'), up('gemini')];
+const LOCAL = { model: 'deepseek-r1:1.5b', endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, latencyMs: 5, costPer1kTokens: 30, qualityKey: 'r1-distill-qwen-1.5b' };
+const out = new OutputEstimator();
+
+function req(extra: Partial<RouteRequest> = {}): RouteRequest {
+  return {
+    task: 'explain',
+    tier: 'standard',
+    thresholds: DEFAULT_TIERS,
+    promptTokens: () => 2_000,
+    expectedOutput: (c) => out.expected('explain', c.model, c.reasoning, c.maxOutput),
+    maxOutputTokens: 4_096,
+    privacy: { localOnly: false, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
+    allow: [],
+    deny: [],
+    pinned: undefined,
+    budget: () => undefined,
+    onLimit: 'ask',
+    ...extra,
+  };
+}
+const cands = (providers = ALL, locals = [LOCAL]): Candidate[] => buildCandidates(catalog, at, providers, locals);
+const reasonFor = (d: ReturnType<typeof route>, model: string) => d.rejected.find((x) => x.candidate.model === model)?.reason;
+
+describe('policy engine: the cheapest model that meets the tier', () => {
+  it('basic goes local: free-ish energy beats every API', () => {
+    const d = route(cands(), req({ tier: 'basic' }));
+    assert.equal(d.chosen?.candidate.model, 'deepseek-r1:1.5b');
+    assert.ok(d.chosen!.candidate.local);
+  });
+
+  it('premium goes to the cheapest premium model, counting reasoning output', () => {
+    const d = route(cands(), req({ tier: 'premium' }));
+    // Premium (>= 70): gpt-5, gemini-2.5-pro, o3, deepseek-reasoner, claude-sonnet-4-5, claude-opus-*, o4-mini.
+    assert.equal(d.chosen?.candidate.model, 'deepseek-reasoner');
+    assert.ok(d.ranked.every((s) => s.candidate.quality >= 70));
+    const costs = d.ranked.map((s) => s.expectedCost);
+    assert.deepEqual(costs, [...costs].sort((a, b) => a - b), 'ranked cheapest first');
+    assert.equal(d.counterfactual?.candidate.model, 'claude-opus-4-1', 'the most expensive premium model is the yardstick');
+    assert.match(d.summary, /deepseek-reasoner \(deepseek\) because it is the cheapest model that meets the premium tier/);
+  });
+
+  it('a reasoning-heavy model can lose to a pricier-per-token model that writes less', () => {
+    // Per token gemini-2.5-flash-lite (0.10/0.40) is cheaper than gpt-4.1 (2/8); both are cheap-output? Compare
+    // deepseek-reasoner (reasoning prior) vs deepseek-chat (answer only): same prices, more output tokens.
+    const d = route(cands([up('deepseek')], []), req({ tier: 'standard' }));
+    const r = d.ranked.find((s) => s.candidate.model === 'deepseek-reasoner')!;
+    const c = d.ranked.find((s) => s.candidate.model === 'deepseek-chat')!;
+    assert.ok(r.expectedOutput > 3 * c.expectedOutput);
+    assert.equal(d.chosen?.candidate.model, 'deepseek-chat');
+  });
+
+  it('ties go to the local model, then to the faster endpoint', () => {
+    const twin = { ...LOCAL, model: 'twin', costPer1kTokens: 0, latencyMs: 50 };
+    const fast = { ...LOCAL, model: 'fast', costPer1kTokens: 0, latencyMs: 1 };
+    const d = route(cands([], [twin, fast]), req({ tier: 'basic' }));
+    assert.deepEqual(d.ranked.map((s) => s.candidate.model), ['fast', 'twin']);
+  });
+
+  it('every filter gives its reason', () => {
+    const d = route(
+      cands([up('openai', { enabled: false }), up('anthropic', { keyPresent: false }), up('gemini', { reachable: false }), up('deepseek')], []),
+      req({ tier: 'premium', deny: ['deepseek-reasoner'], promptTokens: () => 150_000 }),
+    );
+    assert.match(reasonFor(d, 'o3')!, /openai is not enabled/);
+    assert.match(reasonFor(d, 'claude-sonnet-4-5')!, /no API key for anthropic/);
+    assert.match(reasonFor(d, 'gemini-2.5-pro')!, /gemini did not answer/);
+    assert.match(reasonFor(d, 'deepseek-reasoner')!, /deny list/);
+    assert.match(reasonFor(d, 'deepseek-chat')!, /exceed its 128000-token context window/);
+    assert.equal(d.chosen, undefined);
+    assert.match(d.summary, /No model can take this request at the premium tier/);
+  });
+
+  it('quality below the tier is a reason, with the threshold', () => {
+    const d = route(cands([up('gemini')], []), req({ tier: 'premium' }));
+    assert.match(reasonFor(d, 'gemini-2.5-flash-lite')!, /quality 27 is below the premium tier \(70\)/);
+  });
+
+  it('an unpriced remote model is refused; an allow list narrows the pool', () => {
+    const custom: ProviderStatus = { provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: true, reachable: true, models: ['mystery-model'] };
+    const d = route(cands([custom, up('deepseek')], []), req({ tier: 'basic', allow: ['mystery-model', 'deepseek-reasoner'] }));
+    assert.match(reasonFor(d, 'mystery-model')!, /no known price/);
+    assert.match(reasonFor(d, 'deepseek-chat')!, /not in your allow list/);
+    assert.equal(d.chosen?.candidate.model, 'deepseek-reasoner');
+  });
+
+  it('local-only mode, private files and untrusted workspaces keep code on the machine', () => {
+    for (const privacy of [
+      { localOnly: true, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
+      { localOnly: false, fileIsPrivate: true, untrusted: false, untrustedApproved: false },
+      { localOnly: false, fileIsPrivate: false, untrusted: true, untrustedApproved: false },
+    ]) {
+      const d = route(cands(), req({ tier: 'premium', privacy }));
+      assert.ok(d.ranked.every((s) => s.candidate.local), JSON.stringify(privacy));
+      assert.ok(d.rejected.some((x) => /local-only|localOnlyFiles|untrusted/.test(x.reason)));
+    }
+    const approved = route(cands(), req({ tier: 'premium', privacy: { localOnly: false, fileIsPrivate: false, untrusted: true, untrustedApproved: true } }));
+    assert.equal(approved.chosen?.candidate.model, 'deepseek-reasoner');
+  });
+
+  it('a pinned model overrides the tier but not the budget', () => {
+    const d = route(cands(), req({ tier: 'premium', pinned: 'gemini-2.5-flash-lite' }));
+    assert.equal(d.chosen?.candidate.model, 'gemini-2.5-flash-lite');
+    assert.ok(d.pinned);
+    const broke = route(cands(), req({ pinned: 'o3', budget: () => 'the monthly budget is spent' }));
+    assert.equal(broke.chosen, undefined);
+    assert.match(reasonFor(broke, 'o3')!, /monthly budget is spent/);
+  });
+
+  it('with the budget nearly spent: "downgrade" takes the cheapest model that fits (local first), "ask" takes none', () => {
+    const budget = (c: Candidate, worst: number) => (!c.local && worst > 2_000 ? `worst case ${worst} does not fit` : undefined);
+    const down = route(cands(), req({ tier: 'premium', budget, onLimit: 'downgrade' }));
+    assert.ok(down.downgraded);
+    assert.equal(down.chosen?.candidate.model, 'deepseek-r1:1.5b');
+    assert.match(down.summary, /no premium-tier model fits the budget/);
+    const noLocal = route(cands(ALL, []), req({ tier: 'premium', budget, onLimit: 'downgrade' }));
+    assert.ok(noLocal.chosen && noLocal.chosen.worstCase <= 2_000, 'a remote model whose worst case fits');
+    const ask = route(cands(), req({ tier: 'premium', budget, onLimit: 'ask' }));
+    assert.equal(ask.chosen, undefined);
+  });
+
+  it('fallbacks stay in the tier, cheapest next', () => {
+    const d = route(cands(ALL, []), req({ tier: 'premium' }));
+    assert.ok(d.ranked.length >= 3);
+    assert.ok(d.ranked.slice(1).every((s) => s.candidate.quality >= 70 && s.expectedCost >= d.chosen!.expectedCost));
+  });
+});
