@@ -1,10 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd, formatUsdExact } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { costOf } from '../core/pricing/cost';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
+import type { ProviderKind } from '../core/pricing/priceEntry';
 import type { Usage } from '../core/pricing/usage';
+import { explainMessages } from '../core/requests/explainPrompt';
+import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
+import { route, type Decision, type Scored } from '../core/routing/router';
+import { DEFAULT_TIERS } from '../core/routing/tiers';
+import { TIERS, type Tier } from '../core/settings';
+import { TokenEstimator } from '../core/tokens/tokenEstimator';
+import { loadO200k } from '../node/gptTokenizer';
 import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { systemClock } from '../node/systemClock';
 import { defaultLedgerDir } from './ledgerLocation';
@@ -19,6 +29,10 @@ Usage:
                                             what one request costs, to the micro-dollar
                                             (--input: uncached prompt tokens; --reasoning: thinking
                                             tokens billed as output on top of --output)
+  costwise route --file F [--lines A-B] [--tier basic|standard|premium] [--task explain]
+                [--providers openai,deepseek,anthropic,gemini] [--local MODEL] [--json]
+                                            which model Costwise would pick, and why every other
+                                            was passed over (no model is called; keys assumed)
   costwise spend [--ledger DIR] [--json]    today's and this month's spend from the ledger
   costwise --help | --version
 
@@ -41,6 +55,12 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       'cache-write-1h': { type: 'string' },
       reasoning: { type: 'string' },
       date: { type: 'string' },
+      file: { type: 'string' },
+      lines: { type: 'string' },
+      tier: { type: 'string' },
+      task: { type: 'string' },
+      providers: { type: 'string' },
+      local: { type: 'string' },
     },
   });
   const [command] = positionals;
@@ -62,6 +82,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return 0;
   }
   if (command === 'cost') return costCommand(values, out);
+  if (command === 'route') return routeCommand(values, out);
   if (command === 'spend') {
     const dir = values.ledger ?? defaultLedgerDir();
     const t = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').totals();
@@ -109,6 +130,65 @@ function costCommand(values: Values, out: (s: string) => void): number {
 }
 
 export class UsageError extends Error {}
+
+async function routeCommand(values: Values, out: (s: string) => void): Promise<number> {
+  const file = typeof values.file === 'string' ? values.file : '';
+  if (!file) throw new UsageError('route needs --file F');
+  let text = readFileSync(file, 'utf8');
+  if (typeof values.lines === 'string') {
+    const m = /^(\d+)-(\d+)$/.exec(values.lines);
+    if (!m) throw new UsageError(`--lines must be A-B (got ${JSON.stringify(values.lines)})`);
+    text = text.split('\n').slice(Number(m[1]) - 1, Number(m[2])).join('\n');
+  }
+  const tier = (values.tier ?? 'standard') as Tier;
+  if (!TIERS.includes(tier)) throw new UsageError(`--tier must be one of ${TIERS.join(', ')}`);
+  const task = typeof values.task === 'string' ? values.task : 'explain';
+  const wanted = (typeof values.providers === 'string' ? values.providers : 'openai,deepseek,anthropic,gemini').split(',').map((p) => p.trim());
+  const known: ProviderKind[] = ['openai', 'deepseek', 'anthropic', 'gemini'];
+  const bad = wanted.filter((p) => !known.includes(p as ProviderKind));
+  if (bad.length) throw new UsageError(`unknown provider(s): ${bad.join(', ')}`);
+  const providers: ProviderStatus[] = wanted.map((p) => ({ provider: p as ProviderKind, endpoint: p, enabled: true, keyPresent: true, reachable: true }));
+  const locals: LocalModel[] =
+    typeof values.local === 'string' ? [{ model: values.local, endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, qualityKey: localQualityKey(values.local) }] : [];
+  const estimator = new TokenEstimator(await loadO200k());
+  const prompt = explainMessages({ text, languageId: extname(file).slice(1) || 'text', fileName: basename(file) }).map((m) => m.content).join('\n');
+  const decision = route(buildCandidates(new PriceCatalog(BUILTIN_PRICES), new Date(), providers, locals), {
+    task,
+    tier,
+    thresholds: DEFAULT_TIERS,
+    promptTokens: (c) => estimator.prompt(prompt, c.model, c.provider).calibrated,
+    expectedOutput: (c) => estimator.output.expected(task, c.model, c.reasoning, c.maxOutput),
+    maxOutputTokens: 4096,
+    privacy: { localOnly: false, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
+    allow: [],
+    deny: [],
+    pinned: undefined,
+    budget: () => undefined,
+    onLimit: 'ask',
+  });
+  if (values.json) {
+    out(JSON.stringify(decision, (k, v) => (k === 'price' ? undefined : v), 2));
+    return decision.chosen ? 0 : 1;
+  }
+  out(decision.summary + '\n');
+  out(renderTable(['', 'model', 'endpoint', 'quality', 'expected', 'worst case', 'why'], traceRows(decision)));
+  return decision.chosen ? 0 : 1;
+}
+
+/** The decision as table rows: the chosen model, its fallbacks, then every rejection with its reason. */
+export function traceRows(d: Decision): string[][] {
+  const row = (mark: string, s: Scored, why: string) => [mark, s.candidate.model, s.candidate.endpoint, String(s.candidate.quality), formatUsd(s.expectedCost), formatUsd(s.worstCase), why];
+  return [
+    ...d.ranked.map((s, i) => row(i === 0 ? '→' : String(i), s, i === 0 ? (d.pinned ? 'pinned' : d.downgraded ? 'cheapest that fits the budget' : 'cheapest in tier') : 'fallback')),
+    ...d.rejected.map((r) => row('×', r, r.reason)),
+  ];
+}
+
+function localQualityKey(model: string): string | undefined {
+  const m = /(\d+(?:\.\d+)?)b/i.exec(model);
+  if (!m) return undefined;
+  return /llama/i.test(model) ? `r1-distill-llama-${m[1]}b` : `r1-distill-qwen-${m[1]}b`;
+}
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -55,6 +55,18 @@ describe('costwise CLI', () => {
     await assert.rejects(cli(['cost', '--model', 'o3', '--output', '1']), /needs --input/);
   });
 
+  it('routes a file without calling any model, and shows the trace', async () => {
+    const file = join(__dirname, '..', '..', '..', 'src', 'core', 'money.ts');
+    const { code, out } = await cli(['route', '--file', file, '--lines', '1-20', '--tier', 'basic', '--local', 'deepseek-r1:1.5b']);
+    assert.equal(code, 0);
+    assert.match(out, /^deepseek-r1:1\.5b \(local\) because it is the cheapest model that meets the basic tier/);
+    assert.match(out, /→\s+deepseek-r1:1\.5b/);
+    const premium = JSON.parse((await cli(['route', '--file', file, '--tier', 'premium', '--providers', 'openai,anthropic', '--json'])).out) as { chosen: { candidate: { model: string } }; rejected: Array<{ reason: string }> };
+    assert.equal(premium.chosen.candidate.model, 'o4-mini');
+    assert.ok(premium.rejected.some((r) => /below the premium tier/.test(r.reason)));
+    await assert.rejects(cli(['route', '--file', file, '--tier', 'gold']), /--tier must be one of/);
+  });
+
   it('explains usage and rejects unknown commands', async () => {
     assert.equal((await cli(['--help'])).code, 0);
     const bad = await cli(['frobnicate']);
