@@ -7,6 +7,7 @@ import { isOwnerAlive, processOwner } from './node/processOwner';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
 import { registerCommands } from './vscode/commands';
+import { DECISION_SCHEME, DecisionDocuments } from './vscode/decisionView';
 import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
 import { sweepOrphans } from './vscode/orphanSweep';
@@ -21,7 +22,8 @@ export function activate(context: vscode.ExtensionContext) {
   const settings = new SettingsGateway();
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
-  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator);
+  const decisions = new DecisionDocuments();
+  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions);
   const statusBar = new StatusBarController(ledger, settings);
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
@@ -34,7 +36,8 @@ export function activate(context: vscode.ExtensionContext) {
       deserializeWebviewPanel: async (panel, state) =>
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
     }),
-    ...registerCommands({ settings, keys, ledger, explain, ledgerDir }),
+    vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
+    ...registerCommands({ settings, keys, ledger, explain, ledgerDir, decisions }),
   );
   return { explain, statusBar, ledger, ledgerDir: ledgerDir.fsPath };
 }

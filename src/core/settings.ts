@@ -1,6 +1,7 @@
 import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
 import { usdToMicro, type MicroUsd } from './money';
 import type { PriceEntry } from './pricing/priceEntry';
+import { parseRoutingSettings, type RoutingSettings } from './routingSettings';
 
 export type Tier = 'basic' | 'standard' | 'premium';
 export const TIERS: readonly Tier[] = ['basic', 'standard', 'premium'];
@@ -12,6 +13,7 @@ export interface CostwiseSettings {
   maxOutputTokens: number;
   priceOverrides: PriceEntry[];
   defaultTier: Tier;
+  routing: RoutingSettings;
 }
 
 export interface SettingsProblem {
@@ -66,9 +68,10 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   else if (tierRaw !== undefined) bad('defaultTier', `must be one of ${TIERS.join(', ')} (got ${JSON.stringify(tierRaw)}); using standard.`);
 
   const priceOverrides = parsePriceOverrides(raw['prices'], (m) => bad('prices', m));
+  const routing = parseRoutingSettings(raw, bad, (v, setting) => parseBaseUrl(v, (m) => bad(setting, m)));
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier, routing },
     problems,
   };
 }

@@ -11,6 +11,8 @@ export interface AnswerFooter {
   reasoningTokens: number;
   cost: string;
   estimated: boolean;
+  /** What routing saved against the tier's most expensive model, e.g. "$0.02 vs claude-opus-4-1". */
+  saved?: string;
 }
 
 export type HostToExplainView =
@@ -20,7 +22,7 @@ export type HostToExplainView =
   | { type: 'done'; footer: AnswerFooter | undefined }
   | { type: 'error'; message: string };
 
-export type ExplainViewToHost = { type: 'ready' } | { type: 'cancel' } | { type: 'whyThisModel' };
+export type ExplainViewToHost = { type: 'ready' } | { type: 'cancel' } | { type: 'whyThisModel' } | { type: 'escalate' };
 
 export interface ExplainViewState {
   title: string;
@@ -36,7 +38,7 @@ export function isExplainViewToHost(m: unknown): m is ExplainViewToHost {
   if (!m || typeof m !== 'object') return false;
   const keys = Object.keys(m);
   const type = (m as { type?: unknown }).type;
-  return keys.length === 1 && (type === 'ready' || type === 'cancel' || type === 'whyThisModel');
+  return keys.length === 1 && (type === 'ready' || type === 'cancel' || type === 'whyThisModel' || type === 'escalate');
 }
 
 const str = (x: unknown): x is string => typeof x === 'string';

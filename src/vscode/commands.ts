@@ -3,6 +3,7 @@ import type { SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd, formatUsdExact } from '../core/money';
 import { TIERS, type Tier } from '../core/settings';
 import { ApiKeys } from './apiKeys';
+import type { DecisionDocuments } from './decisionView';
 import type { ExplainController } from './explainController';
 import type { SettingsGateway } from './settingsGateway';
 
@@ -12,38 +13,60 @@ export interface CommandDeps {
   ledger: SpendLedger;
   explain: ExplainController;
   ledgerDir: vscode.Uri;
+  decisions: DecisionDocuments;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('costwise.explainSelection', () => d.explain.explain(vscode.window.activeTextEditor)),
-    vscode.commands.registerCommand('costwise.setApiKey', (arg?: { key?: string }) => setApiKey(d, arg?.key)),
+    vscode.commands.registerCommand('costwise.explainSelection', (arg?: { tier?: Tier }) =>
+      d.explain.explain(vscode.window.activeTextEditor, arg?.tier && TIERS.includes(arg.tier) ? arg.tier : undefined),
+    ),
+    vscode.commands.registerCommand('costwise.setApiKey', (arg?: { key?: string; endpoint?: string }) => setApiKey(d, arg)),
     vscode.commands.registerCommand('costwise.chooseTier', () => chooseTier(d)),
     vscode.commands.registerCommand('costwise.whyThisModel', () => whyThisModel(d)),
     vscode.commands.registerCommand('costwise.showReport', () => showSpendSummary(d)),
   ];
 }
 
-/** Stores a key for the origin of the configured endpoint. `key` lets tests skip the input box. */
-async function setApiKey(d: CommandDeps, given?: string): Promise<boolean> {
-  const { settings, problems } = d.settings.current();
-  const bad = problems.find((p) => p.setting === 'costwise.endpoint.baseUrl');
-  if (bad) {
-    void vscode.window.showErrorMessage(`Costwise: fix "costwise.endpoint.baseUrl" first: it ${bad.message}`);
+/** Every endpoint a key can be stored for: enabled providers and the custom endpoint. */
+function keyTargets(d: CommandDeps): Array<{ id: string; label: string; baseUrl: string }> {
+  const { settings } = d.settings.current();
+  const out: Array<{ id: string; label: string; baseUrl: string }> = settings.routing.providers.filter((p) => p.enabled).map((p) => ({ id: p.provider, label: p.provider, baseUrl: p.baseUrl }));
+  if (settings.endpoint.baseUrl) out.push({ id: 'endpoint', label: `custom endpoint (${settings.endpoint.model})`, baseUrl: settings.endpoint.baseUrl });
+  return out;
+}
+
+/**
+ * Stores a key in SecretStorage for one endpoint's origin (asking which, when there are several).
+ * `arg` lets tests skip the prompts: `{ key, endpoint }`.
+ */
+async function setApiKey(d: CommandDeps, arg?: { key?: string; endpoint?: string }): Promise<boolean> {
+  const targets = keyTargets(d);
+  if (!targets.length) {
+    void vscode.window.showErrorMessage('Costwise: no endpoint is configured: enable a provider (costwise.providers.*) or set costwise.endpoint.baseUrl first.');
     return false;
   }
-  const origin = ApiKeys.originOf(settings.endpoint.baseUrl);
+  let target = arg?.endpoint ? targets.find((t) => t.id === arg.endpoint) : targets.length === 1 ? targets[0] : undefined;
+  if (!target) {
+    const pick = await vscode.window.showQuickPick(
+      targets.map((t) => ({ label: t.label, description: ApiKeys.originOf(t.baseUrl), target: t })),
+      { title: 'Costwise: Set API Key', placeHolder: 'Which endpoint is the key for?' },
+    );
+    target = pick?.target;
+  }
+  if (!target) return false;
+  const origin = ApiKeys.originOf(target.baseUrl);
   const key =
-    given ??
+    arg?.key ??
     (await vscode.window.showInputBox({
-      title: 'Costwise: Set API Key',
+      title: `Costwise: API key for ${target.label}`,
       prompt: `API key for ${origin}. It is kept in VS Code's secret storage and only sent to ${origin}.`,
       password: true,
       ignoreFocusOut: true,
       validateInput: (v) => (v.trim() ? (/\s/.test(v.trim()) ? 'A key has no spaces.' : undefined) : 'Enter a key, or press Escape to cancel.'),
     }));
   if (!key?.trim()) return false;
-  await d.keys.set(settings.endpoint.baseUrl, key.trim());
+  await d.keys.set(target.baseUrl, key.trim());
   void vscode.window.showInformationMessage(`Costwise: API key saved for ${origin}.`);
   return true;
 }
@@ -64,18 +87,10 @@ async function chooseTier(d: CommandDeps): Promise<Tier | undefined> {
   return pick.label as Tier;
 }
 
+/** The last routing decision as a table in the Markdown preview: chosen, fallbacks, every rejection and why. */
 async function whyThisModel(d: CommandDeps): Promise<void> {
-  const last = d.explain.lastDecision;
-  if (!last) {
-    void vscode.window.showInformationMessage('Costwise has not routed a request in this window yet.');
-    return;
-  }
-  const p = last.price;
-  const price = p
-    ? `$${p.prices.input / 1e6}/$${p.prices.output / 1e6} per 1M input/output tokens (${p.source}, in force since ${p.effective})`
-    : 'no known price: paid requests are refused until "costwise.prices" has one';
-  const detail = [...last.reasons, `Endpoint: ${last.endpointOrigin}.`, `Price: ${price}.`, `Tier: ${last.tier}.`].join('\n');
-  await vscode.window.showInformationMessage(`Costwise chose ${last.model}`, { modal: true, detail });
+  const doc = await vscode.workspace.openTextDocument(d.decisions.uri);
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
 }
 
 /** The month so far, until the report webview lands: a summary with the exact figures. */

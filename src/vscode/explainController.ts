@@ -1,36 +1,34 @@
 import * as vscode from 'vscode';
-import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
 import type { Clock } from '../core/clock';
+import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
+import { costOf } from '../core/pricing/cost';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
-import type { PriceEntry } from '../core/pricing/priceEntry';
-import { explainMessages } from '../core/requests/explainPrompt';
-import { runRequest, UnpricedModelError, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
-import { askAtLimit, warnAboutBudget } from './budgetPrompts';
-import type { AnswerFooter } from '../shared/explainProtocol';
+import { explainMessages, type ExplainInput } from '../core/requests/explainPrompt';
+import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
+import type { Decision, Scored } from '../core/routing/router';
+import { nextTier } from '../core/routing/tiers';
+import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
-import { OpenAICompatibleProvider } from '../providers/openAICompatible';
-import { ApiKeys, isLoopback } from './apiKeys';
+import type { AnswerFooter } from '../shared/explainProtocol';
+import type { ApiKeys } from './apiKeys';
+import { askAtLimit, warnAboutBudget } from './budgetPrompts';
+import type { DecisionDocuments } from './decisionView';
 import { ExplainPanel } from './explainPanel';
-import { explainTarget, TargetError } from './explainTarget';
+import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
+import { candidatesFor, configuredEndpoints, decide, isPrivateFile, providerFor, type Endpoint } from './routingContext';
 import type { SettingsGateway } from './settingsGateway';
 
-/** What "Why This Model?" explains about the last request. */
-export interface LastDecision {
-  model: string;
-  endpointOrigin: string;
-  tier: string;
-  price: PriceEntry | undefined;
-  reasons: string[];
-  at: Date;
-}
+/** At most this many models are tried for one request (the chosen one and its fallbacks). */
+const MAX_ATTEMPTS = 3;
 
-/** Runs Explain Selection: target -> checks -> reserve -> stream into the panel -> settle. */
+/** Runs Explain Selection: target -> route -> reserve -> stream into the panel -> settle (-> fallback). */
 export class ExplainController implements vscode.Disposable {
   private panel: ExplainPanel | undefined;
   private running: AbortController | undefined;
-  lastDecision: LastDecision | undefined;
+  private last: { target: ExplainTarget & { document: vscode.TextDocument }; tier: Tier } | undefined;
+  lastDecision: Decision | undefined;
   /** The last finished request, for tests and the footer. */
   lastResult: RunResult | undefined;
 
@@ -41,6 +39,7 @@ export class ExplainController implements vscode.Disposable {
     private readonly ledger: SpendLedger,
     private readonly clock: Clock,
     private readonly estimator: LazyTokenEstimator,
+    private readonly decisions: DecisionDocuments,
   ) {}
 
   adoptRestoredPanel(panel: ExplainPanel): void {
@@ -51,21 +50,23 @@ export class ExplainController implements vscode.Disposable {
   makePanelMessageHandler() {
     return (m: { type: string }) => {
       if (m.type === 'whyThisModel') void vscode.commands.executeCommand('costwise.whyThisModel');
+      if (m.type === 'escalate') void this.escalate();
     };
   }
 
-  async explain(editor: vscode.TextEditor | undefined): Promise<RunResult | undefined> {
+  /** "Not good enough?": the same request one tier up; both costs stay on the record. */
+  async escalate(): Promise<RunResult | undefined> {
+    const up = this.last && nextTier(this.last.tier);
+    if (!this.last || !up) return undefined;
+    return this.run(this.last.target, up);
+  }
+
+  async explain(editor: vscode.TextEditor | undefined, tier?: Tier): Promise<RunResult | undefined> {
     if (!editor) {
       void vscode.window.showWarningMessage('Costwise: open a file and select code to explain.');
       return undefined;
     }
-    const { settings, problems } = this.settings.current();
-    const endpointProblem = problems.find((p) => p.setting.startsWith('costwise.endpoint'));
-    if (endpointProblem) {
-      void this.showError(`Costwise: the setting "${endpointProblem.setting}" ${endpointProblem.message}`, 'Open Settings');
-      return undefined;
-    }
-    let target;
+    let target: ExplainTarget;
     try {
       target = await explainTarget(editor);
     } catch (e) {
@@ -75,32 +76,40 @@ export class ExplainController implements vscode.Disposable {
       }
       throw e;
     }
-    const { baseUrl, model } = settings.endpoint;
-    const local = isLoopback(baseUrl);
-    if (!local && !vscode.workspace.isTrusted) {
+    return this.run({ ...target, document: editor.document }, tier ?? this.settings.current().settings.defaultTier);
+  }
+
+  private async run(target: ExplainTarget & { document: vscode.TextDocument }, tier: Tier): Promise<RunResult | undefined> {
+    const { settings } = this.settings.current();
+    this.last = { target, tier };
+    const now = this.clock.now();
+    const catalog = new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides);
+    const endpoints = await configuredEndpoints(settings, this.keys);
+    const messages = explainMessages(target as ExplainInput);
+    const promptText = messages.map((m) => m.content).join('\n');
+    const estimator = await this.estimator.get();
+    const candidates = candidatesFor(settings, catalog, now, endpoints);
+    const input = { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: 'explain', tier, fileIsPrivate: isPrivateFile(target.document, settings.routing.localOnlyFiles), untrustedApproved: false };
+    let decision = decide(candidates, { ...input, untrustedApproved: true });
+    if (!vscode.workspace.isTrusted && decision.chosen && !decision.chosen.candidate.local) {
+      // Restricted Mode: code leaves the machine only after the user says so, for this request.
       const go = await vscode.window.showWarningMessage(
-        `This workspace is not trusted. Send ${target.text.length.toLocaleString('en-US')} characters of ${target.fileName} to ${ApiKeys.originOf(baseUrl)}?`,
+        `This workspace is not trusted. Send ${target.text.length.toLocaleString('en-US')} characters of ${target.fileName} to ${decision.chosen.candidate.model} (${decision.chosen.candidate.endpoint})?`,
         { modal: true },
         'Send Once',
       );
-      if (go !== 'Send Once') return undefined;
+      if (go !== 'Send Once') decision = decide(candidates, input);
     }
-    const apiKey = (await this.keys.get(baseUrl)) ?? (local ? 'costwise-local' : undefined);
-    if (!apiKey) {
-      void this.showError(`Costwise: no API key is stored for ${ApiKeys.originOf(baseUrl)}.`, 'Set API Key…');
+    this.lastDecision = decision;
+    this.decisions.update(decision, now);
+    if (!decision.chosen) {
+      // Not awaited: the command ends now; the notification stays until the user acts on it.
+      void vscode.window.showErrorMessage(`Costwise: ${decision.summary}`, 'Why?', 'Open Settings').then((pick) => {
+        if (pick === 'Why?') void vscode.commands.executeCommand('costwise.whyThisModel');
+        if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'costwise');
+      });
       return undefined;
     }
-
-    const catalog = new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides);
-    const price = catalog.lookup(model, this.clock.now());
-    this.lastDecision = {
-      model,
-      endpointOrigin: ApiKeys.originOf(baseUrl),
-      tier: settings.defaultTier,
-      price,
-      reasons: [`The endpoint in "costwise.endpoint.baseUrl" is the only one configured; it runs "${model}".`],
-      at: this.clock.now(),
-    };
 
     this.running?.abort();
     const abort = new AbortController();
@@ -109,31 +118,49 @@ export class ExplainController implements vscode.Disposable {
     const panel = this.panel;
     panel.onCancel = () => abort.abort();
     panel.reveal();
-    panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model });
+    try {
+      for (const [i, s] of decision.ranked.slice(0, MAX_ATTEMPTS).entries()) {
+        const endpoint = endpoints.get(s.candidate.endpoint)!;
+        panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model: s.candidate.model });
+        const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel), panel, abort);
+        if (!result) return undefined;
+        const failedBeforeAnswer = result.error && result.error.kind !== 'cancelled' && !result.text && !result.reasoning;
+        const next = decision.ranked[i + 1];
+        if (!failedBeforeAnswer || !next || i + 1 >= MAX_ATTEMPTS || abort.signal.aborted) return result;
+        void vscode.window.showWarningMessage(`Costwise: ${s.candidate.model} failed (${result.error!.message}); trying ${next.candidate.model}, the next cheapest in the ${tier} tier.`);
+      }
+      return undefined;
+    } finally {
+      if (this.running === abort) this.running = undefined;
+    }
+  }
 
-    const provider = new OpenAICompatibleProvider({ id: 'endpoint', baseUrl, apiKey, prefilledThink: false });
-    const messages = explainMessages(target);
-    const promptEstimate = price ? (await this.estimator.get())?.prompt(messages.map((m) => m.content).join('\n'), model, price.provider) : undefined;
-    const input: RunRequestInput = {
-      provider,
-      price,
-      request: { model, messages, maxOutputTokens: settings.maxOutputTokens },
-      ...(promptEstimate ? { promptEstimate } : {}),
+  private requestFor(s: Scored, endpoint: Endpoint, messages: ReturnType<typeof explainMessages>, d: Decision, tier: Tier, abort: AbortController, panel: ExplainPanel): RunRequestInput {
+    const { settings } = this.settings.current();
+    const cf = d.counterfactual?.candidate;
+    return {
+      provider: providerFor(endpoint),
+      price: s.candidate.price ?? (s.candidate.local ? localPrice(s) : undefined),
+      request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput) },
+      promptEstimate: { raw: s.promptTokens, calibrated: s.promptTokens },
       task: 'explain',
+      tier,
       ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
       budget: settings.budget.policy,
-      tier: settings.defaultTier,
+      counterfactual: (usage) => {
+        if (!cf?.price || cf.model === s.candidate.model) return undefined;
+        try {
+          return { model: cf.model, cost: costOf(usage, cf.price) };
+        } catch {
+          return undefined;
+        }
+      },
       signal: abort.signal,
       onEvent: (e) => {
         // A newer request owns the panel once this one is superseded.
         if (this.running === abort && (e.type === 'text' || e.type === 'reasoning')) panel.post({ type: e.type, text: e.text });
       },
     };
-    try {
-      return await this.send(input, panel, abort);
-    } finally {
-      if (this.running === abort) this.running = undefined;
-    }
   }
 
   private async send(input: RunRequestInput, panel: ExplainPanel, abort: AbortController): Promise<RunResult | undefined> {
@@ -146,7 +173,7 @@ export class ExplainController implements vscode.Disposable {
       void this.estimator.learn(result.record);
       if (mine()) {
         if (result.error) panel.post({ type: 'error', message: result.error.message });
-        else panel.post({ type: 'done', footer: this.footer(result, input.tier ?? '') });
+        else panel.post({ type: 'done', footer: footer(result, input.tier ?? '') });
       }
       if (result.verdict?.warnings.length || result.verdict?.exceeded.length) void warnAboutBudget(result.verdict);
       return result;
@@ -156,35 +183,48 @@ export class ExplainController implements vscode.Disposable {
         if (choice === 'once') return this.send({ ...input, approvedOverLimit: true }, panel, abort);
         if (choice === 'raised') return this.send(input, panel, abort);
       }
-      const message = e instanceof BudgetRefusal || e instanceof UnpricedModelError ? e.message : `Costwise failed: ${(e as Error).message}`;
+      const message = e instanceof BudgetRefusal ? e.message : `Costwise failed: ${(e as Error).message}`;
       if (mine()) panel.post({ type: 'error', message });
-      void this.showError(message, e instanceof UnpricedModelError || e instanceof BudgetRefusal ? 'Open Settings' : undefined);
+      void vscode.window.showErrorMessage(message, ...(e instanceof BudgetRefusal ? ['Open Settings'] : [])).then((pick) => {
+        if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'costwise.budget');
+      });
       return undefined;
     }
-  }
-
-  private footer(r: RunResult, tier: string): AnswerFooter | undefined {
-    if (!r.record) return undefined;
-    const u = r.record.usage;
-    return {
-      model: r.record.model,
-      tier,
-      inputTokens: u.inputTokens + u.cachedReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens,
-      outputTokens: u.outputTokens,
-      reasoningTokens: u.reasoningTokens,
-      cost: formatUsd(r.record.cost),
-      estimated: u.source === 'estimated',
-    };
-  }
-
-  private async showError(message: string, action: 'Open Settings' | 'Set API Key…' | undefined): Promise<void> {
-    const pick = action ? await vscode.window.showErrorMessage(message, action) : await vscode.window.showErrorMessage(message);
-    if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'costwise');
-    if (pick === 'Set API Key…') await vscode.commands.executeCommand('costwise.setApiKey');
   }
 
   dispose(): void {
     this.running?.abort();
     this.panel?.dispose();
   }
+}
+
+/** A local model's "price" for the ledger: energy per token until the runtime measures it (0 when unknown). */
+function localPrice(s: Scored) {
+  const perToken = (s.candidate.localCostPer1kTokens ?? 0) * 1000; // micro-dollars per 1M tokens
+  return {
+    model: s.candidate.model,
+    provider: 'local' as const,
+    effective: '0000-01-01',
+    source: 'local model: priced by energy (costwise.local.*)',
+    contextWindow: s.candidate.contextWindow,
+    maxOutput: s.candidate.maxOutput,
+    prices: { input: 0, cachedRead: 0, output: perToken },
+    reasoningBilledAsOutput: true,
+  };
+}
+
+function footer(r: RunResult, tier: string): AnswerFooter | undefined {
+  if (!r.record) return undefined;
+  const u = r.record.usage;
+  const cf = r.record.counterfactual;
+  return {
+    model: r.record.model,
+    tier,
+    inputTokens: u.inputTokens + u.cachedReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens,
+    outputTokens: u.outputTokens,
+    reasoningTokens: u.reasoningTokens,
+    cost: formatUsd(r.record.cost),
+    estimated: u.source === 'estimated',
+    ...(cf && cf.cost > r.record.cost ? { saved: `${formatUsd(cf.cost - r.record.cost)} vs ${cf.model}` } : {}),
+  };
 }

@@ -14,6 +14,17 @@ const KEYS = [
   'maxOutputTokens',
   'prices',
   'defaultTier',
+  'providers.openai',
+  'providers.deepseek',
+  'providers.anthropic',
+  'providers.gemini',
+  'routing.allow',
+  'routing.deny',
+  'routing.pinnedModel',
+  'routing.quality',
+  'routing.tiers',
+  'privacy.localOnly',
+  'privacy.localOnlyFiles',
 ] as const;
 
 /**

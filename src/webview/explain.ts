@@ -67,6 +67,12 @@ function render(): void {
       vscode.postMessage({ type: 'whyThisModel' });
     });
     footer.append(why);
+    if (f.saved) footer.append(el('span', 'saved', ` · saved ${f.saved}`));
+    if (f.tier !== 'premium') {
+      const up = el('button', 'secondary escalate', 'Not good enough? Ask a higher tier');
+      up.addEventListener('click', () => vscode.postMessage({ type: 'escalate' }));
+      footer.append(el('br'), up);
+    }
     root.append(footer);
   }
 }

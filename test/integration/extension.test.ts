@@ -78,7 +78,7 @@ describe('Costwise in a real VS Code', function () {
     await waitFor('the explanation panel tab', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('costwise.explanation')),
     );
-    assert.equal(api.explain.lastDecision?.model, 'deepseek-reasoner');
+    assert.equal(api.explain.lastDecision?.chosen?.candidate.model, 'deepseek-reasoner');
   });
 
   it('with nothing selected, explains the enclosing function (or else the line)', async () => {

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import { evaluateBudget } from '../core/budget/budget';
+import type { ChatProvider } from '../core/chat/chatProvider';
+import type { MonthFold } from '../core/ledger/monthFold';
+import { localDayKey } from '../core/ledger/periods';
+import type { PriceCatalog } from '../core/pricing/priceCatalog';
+import type { Candidate } from '../core/routing/candidate';
+import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
+import { route, type Decision } from '../core/routing/router';
+import type { CostwiseSettings, Tier } from '../core/settings';
+import type { TokenEstimator } from '../core/tokens/tokenEstimator';
+import { AnthropicProvider } from '../providers/anthropic';
+import { GeminiProvider } from '../providers/gemini';
+import { OpenAICompatibleProvider } from '../providers/openAICompatible';
+import { isLoopback, type ApiKeys } from './apiKeys';
+
+/** Where a candidate's requests go, and with which key. */
+export interface Endpoint {
+  id: string;
+  kind: 'openai-compatible' | 'anthropic' | 'gemini';
+  baseUrl: string;
+  apiKey: string | undefined;
+}
+
+export interface RoutingInput {
+  settings: CostwiseSettings;
+  catalog: PriceCatalog;
+  now: Date;
+  fold: MonthFold;
+  estimator: TokenEstimator | undefined;
+  promptText: string;
+  task: string;
+  tier: Tier;
+  fileIsPrivate: boolean;
+  untrustedApproved: boolean;
+}
+
+/** R1 distills served locally are scored by their size (FACTS.md §6). */
+function distillKey(model: string): string | undefined {
+  const m = /(\d+(?:\.\d+)?)b/i.exec(model);
+  return m ? (/llama/i.test(model) ? `r1-distill-llama-${m[1]}b` : `r1-distill-qwen-${m[1]}b`) : undefined;
+}
+
+/** Every configured endpoint (enabled providers and the custom endpoint) with its key from SecretStorage. */
+export async function configuredEndpoints(settings: CostwiseSettings, keys: ApiKeys): Promise<Map<string, Endpoint>> {
+  const out = new Map<string, Endpoint>();
+  for (const p of settings.routing.providers) {
+    if (!p.enabled) continue;
+    const kind = p.provider === 'anthropic' ? 'anthropic' : p.provider === 'gemini' ? 'gemini' : 'openai-compatible';
+    out.set(p.provider, { id: p.provider, kind, baseUrl: p.baseUrl, apiKey: await keys.get(p.baseUrl) });
+  }
+  if (settings.endpoint.baseUrl && settings.endpoint.model) {
+    const key = (await keys.get(settings.endpoint.baseUrl)) ?? (isLoopback(settings.endpoint.baseUrl) ? 'costwise-local' : undefined);
+    out.set('endpoint', { id: 'endpoint', kind: 'openai-compatible', baseUrl: settings.endpoint.baseUrl, apiKey: key });
+  }
+  return out;
+}
+
+/**
+ * The candidates: each enabled provider's catalog models, and the custom endpoint's model — priced
+ * from the catalog when its id is there (a local proxy to a paid API is still paid), local (priced by
+ * energy, never money-gated) when unpriced on a loopback address.
+ */
+export function candidatesFor(settings: CostwiseSettings, catalog: PriceCatalog, now: Date, endpoints: Map<string, Endpoint>): Candidate[] {
+  const providers: ProviderStatus[] = [];
+  const locals: LocalModel[] = [];
+  for (const p of settings.routing.providers) {
+    const e = endpoints.get(p.provider);
+    if (e) providers.push({ provider: p.provider, endpoint: p.provider, enabled: true, keyPresent: !!e.apiKey, reachable: true });
+  }
+  const custom = endpoints.get('endpoint');
+  if (custom) {
+    const model = settings.endpoint.model;
+    const price = catalog.lookup(model, now);
+    if (price) providers.push({ provider: price.provider, endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, reachable: true, models: [model] });
+    else if (isLoopback(custom.baseUrl)) {
+      const q = distillKey(model);
+      locals.push({ model, endpoint: 'endpoint', contextWindow: 32_768, maxOutput: 8_192, reachable: true, ...(q ? { qualityKey: q } : {}) });
+    } else providers.push({ provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, reachable: true, models: [model] });
+  }
+  return buildCandidates(catalog, now, providers, locals, settings.routing.quality);
+}
+
+export function decide(candidates: Candidate[], i: RoutingInput): Decision {
+  const { settings } = i;
+  const today = localDayKey(i.now);
+  return route(candidates, {
+    task: i.task,
+    tier: i.tier,
+    thresholds: settings.routing.thresholds,
+    promptTokens: (c) => i.estimator?.prompt(i.promptText, c.model, c.provider).calibrated ?? Math.ceil(i.promptText.length / 3),
+    expectedOutput: (c) => i.estimator?.output.expected(i.task, c.model, c.reasoning, c.maxOutput) ?? (c.reasoning ? 2100 : 600),
+    maxOutputTokens: settings.maxOutputTokens,
+    privacy: { localOnly: settings.routing.localOnly, fileIsPrivate: i.fileIsPrivate, untrusted: !vscode.workspace.isTrusted, untrustedApproved: i.untrustedApproved },
+    allow: settings.routing.allow,
+    deny: settings.routing.deny,
+    pinned: settings.routing.pinned,
+    // Only "downgrade" steers routing by budget; under "ask" and "warn" the cheapest model of the tier is
+    // chosen and the reservation decides (asking, or warning) — the user sees the limit, not "no model".
+    budget: (c, worst) => {
+      if (settings.budget.policy.onLimit !== 'downgrade') return undefined;
+      const v = evaluateBudget(settings.budget.policy, c, worst, (scope) => i.fold.spent(scope), today);
+      return v.admitted ? undefined : v.reason;
+    },
+    onLimit: settings.budget.policy.onLimit,
+  });
+}
+
+export function providerFor(e: Endpoint): ChatProvider {
+  const common = { id: e.id, baseUrl: e.baseUrl, apiKey: e.apiKey ?? '', firstTokenTimeoutMs: 10 * 60_000, idleTimeoutMs: 2 * 60_000 };
+  if (e.kind === 'anthropic') return new AnthropicProvider(common);
+  if (e.kind === 'gemini') return new GeminiProvider(common);
+  return new OpenAICompatibleProvider(common);
+}
+
+/** Whether the file matches one of the local-only globs. */
+export function isPrivateFile(doc: vscode.TextDocument, globs: string[]): boolean {
+  return globs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
+}
+

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { FixtureServer } from '../harness/openAIServer';
+import { costwise, openDocument, setUserSetting, waitFor } from './helpers';
+
+const SAMPLE = 'function add(a, b) {\n  return a + b;\n}\n';
+
+/** Explain the sample at a tier; returns which server answered. */
+async function explainAt(tier: 'basic' | 'standard' | 'premium') {
+  const editor = await openDocument(SAMPLE);
+  editor.selection = new vscode.Selection(0, 0, 3, 0);
+  return vscode.commands.executeCommand('costwise.explainSelection', { tier }) as Promise<{ record?: { model: string; cost: number; counterfactual?: { model: string; cost: number } } } | undefined>;
+}
+
+describe('routing inside VS Code: the cheapest model that meets the tier', function () {
+  this.timeout(60_000);
+  let deepseek: FixtureServer;
+  let openai: FixtureServer;
+  let local: FixtureServer;
+
+  before(async () => {
+    deepseek = await new FixtureServer({ apiKey: 'sk-ds', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    openai = await new FixtureServer({ apiKey: 'sk-oa', fixtures: { 'o4-mini': 'o4-mini' } }).start();
+    local = await new FixtureServer({ fixtures: { 'r1-distill-test': 'inline-think-no-usage' } }).start();
+    await setUserSetting('providers.deepseek', { enabled: true, baseUrl: deepseek.origin });
+    await setUserSetting('providers.openai', { enabled: true, baseUrl: openai.url });
+    await setUserSetting('endpoint.baseUrl', local.url);
+    await setUserSetting('endpoint.model', 'r1-distill-test');
+    await setUserSetting('budget.monthlyUsd', 10);
+    await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-ds', endpoint: 'deepseek' });
+    await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-oa', endpoint: 'openai' });
+  });
+
+  after(async () => {
+    for (const k of ['providers.deepseek', 'providers.openai', 'endpoint.baseUrl', 'endpoint.model', 'budget.onLimit', 'budget.monthlyUsd']) await setUserSetting(k, undefined);
+    await Promise.all([deepseek.stop(), openai.stop(), local.stop()]);
+  });
+
+  it('basic goes to the local model', async () => {
+    const before = local.requests.length;
+    const r = await explainAt('basic');
+    assert.equal(r?.record?.model, 'r1-distill-test');
+    assert.equal(local.requests.length, before + 1);
+    assert.equal(local.requests.at(-1)!.authorization, 'Bearer costwise-local', 'no stored key goes to the local server');
+  });
+
+  it('premium goes to the cheapest premium model, with the tier’s most expensive model as the yardstick', async () => {
+    const r = await explainAt('premium');
+    assert.equal(r?.record?.model, 'deepseek-reasoner');
+    assert.equal(deepseek.requests.at(-1)!.authorization, 'Bearer sk-ds');
+    assert.equal(r?.record?.counterfactual?.model, 'gpt-5', 'the priciest premium model among those configured (reasoning output included)');
+    assert.ok(r!.record!.counterfactual!.cost > r!.record!.cost);
+  });
+
+  it('"Why This Model?" shows the whole trace', async () => {
+    await vscode.commands.executeCommand('costwise.whyThisModel');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
+    const text = doc.getText();
+    assert.match(text, /\| → \| `deepseek-reasoner` \| deepseek \|/);
+    assert.match(text, /\| × \| `r1-distill-test` \| local \| 0 \|.*below the premium tier/);
+    assert.match(text, /\| [0-9] \| `o4-mini` \| openai \|/);
+  });
+
+  it('when the chosen model fails (503), the next cheapest of the same tier answers', async () => {
+    const port = deepseek.port;
+    await deepseek.stop();
+    const failing = await new FixtureServer({ status: 503, apiKey: 'sk-ds' }).start(port);
+    try {
+      const r = await explainAt('premium');
+      assert.equal(r?.record?.model, 'o4-mini');
+      assert.equal(failing.requests.length, 3, 'the provider retried 503 twice before the router fell back');
+      assert.equal(openai.requests.at(-1)!.authorization, 'Bearer sk-oa');
+    } finally {
+      await failing.stop();
+      deepseek = await new FixtureServer({ apiKey: 'sk-ds', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start(port);
+    }
+  });
+
+  it('with the month nearly spent and "downgrade" chosen, the cheapest model that fits answers', async () => {
+    await setUserSetting('budget.onLimit', 'downgrade');
+    await setUserSetting('budget.monthlyUsd', 0.0005);
+    try {
+      const api = await costwise();
+      await waitFor('the new budget', async () => (api.statusBar.text.includes('$0.0005') ? true : undefined));
+      const r = await explainAt('premium');
+      assert.equal(r?.record?.model, 'r1-distill-test');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
+      // An open virtual document refreshes asynchronously after the provider's change event.
+      await waitFor('the decision document to show the downgrade', () => (/no premium-tier model fits the budget/.test(doc.getText()) ? true : undefined));
+    } finally {
+      await setUserSetting('budget.monthlyUsd', 10);
+      await setUserSetting('budget.onLimit', undefined);
+    }
+  });
+
+  it('local-only mode keeps even premium requests on the machine', async () => {
+    await setUserSetting('privacy.localOnly', true);
+    try {
+      const before = [deepseek.requests.length, openai.requests.length];
+      const r = await explainAt('premium');
+      assert.equal(r, undefined, 'no local model meets premium, so nothing is sent');
+      assert.deepEqual([deepseek.requests.length, openai.requests.length], before);
+      const basic = await explainAt('basic');
+      assert.equal(basic?.record?.model, 'r1-distill-test');
+    } finally {
+      await setUserSetting('privacy.localOnly', undefined);
+    }
+  });
+});
