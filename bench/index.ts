@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchLedger } from './ledgerBench';
 import { benchProviders } from './providerBench';
+import { benchRouting } from './routingBench';
 import { results } from './table';
 import { benchTokens } from './tokensBench';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('tokens')) await benchTokens();
   if (!only.length || only.includes('ledger')) await benchLedger();
   if (!only.length || only.includes('providers')) await benchProviders();
+  if (!only.length || only.includes('routing')) await benchRouting();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2));

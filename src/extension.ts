@@ -13,6 +13,7 @@ import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
 import { sweepOrphans } from './vscode/orphanSweep';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { StatusBarController } from './vscode/statusBar';
+import { TierStatusItem } from './vscode/tierStatusItem';
 
 /** Composition root: builds the object graph; nothing heavy (SDKs, tokenizer, runtime) loads here. */
 export function activate(context: vscode.ExtensionContext) {
@@ -25,11 +26,13 @@ export function activate(context: vscode.ExtensionContext) {
   const decisions = new DecisionDocuments();
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions);
   const statusBar = new StatusBarController(ledger, settings);
+  const tierItem = new TierStatusItem(settings);
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
     explain,
     statusBar,
+    tierItem,
     store.watch(() => ledger.notifyExternalChange()),
     { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {

@@ -9,7 +9,7 @@ const SAMPLE = 'function add(a, b) {\n  return a + b;\n}\n';
 async function explainAt(tier: 'basic' | 'standard' | 'premium') {
   const editor = await openDocument(SAMPLE);
   editor.selection = new vscode.Selection(0, 0, 3, 0);
-  return vscode.commands.executeCommand('costwise.explainSelection', { tier }) as Promise<{ record?: { model: string; cost: number; counterfactual?: { model: string; cost: number } } } | undefined>;
+  return vscode.commands.executeCommand('costwise.explainSelection', { tier }) as Promise<{ record?: { id: string; model: string; cost: number; tier?: string; counterfactual?: { model: string; cost: number } } } | undefined>;
 }
 
 describe('routing inside VS Code: the cheapest model that meets the tier', function () {
@@ -52,10 +52,21 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     assert.ok(r!.record!.counterfactual!.cost > r!.record!.cost);
   });
 
+  it('"Not good enough?" asks one tier up, and both requests stay on the record', async () => {
+    const api = await costwise();
+    const first = await explainAt('basic');
+    assert.equal(first?.record?.model, 'r1-distill-test');
+    const second = await api.explain.escalate();
+    assert.equal(second?.record?.tier, 'standard');
+    assert.equal(second?.record?.model, 'deepseek-chat', 'the cheapest standard-tier model');
+    assert.notEqual(first?.record?.id, second?.record?.id);
+  });
+
   it('"Why This Model?" shows the whole trace', async () => {
+    await explainAt('premium');
     await vscode.commands.executeCommand('costwise.whyThisModel');
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
-    const text = doc.getText();
+    const text = await waitFor('the premium decision', () => (doc.getText().includes('tier **premium**') ? doc.getText() : undefined));
     assert.match(text, /\| → \| `deepseek-reasoner` \| deepseek \|/);
     assert.match(text, /\| × \| `r1-distill-test` \| local \| 0 \|.*below the premium tier/);
     assert.match(text, /\| [0-9] \| `o4-mini` \| openai \|/);
