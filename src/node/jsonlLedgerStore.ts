@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, watch, writeSync, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disposable } from '../core/events';
@@ -21,23 +21,40 @@ export class JsonlLedgerStore implements LedgerStore {
     return join(this.dir, `spend-${month}.jsonl`);
   }
 
+  /**
+   * Synchronous on purpose: five tiny syscalls on a local file take tens of microseconds, where the
+   * thread-pool round trips of the async API cost far more, and the append must not lag a stream.
+   */
   async append(record: LedgerRecord): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const h = await open(this.fileFor(localMonthKey(new Date(spendTime(record)))), 'a+');
+    const file = this.fileFor(localMonthKey(new Date(spendTime(record))));
+    if (!this.dirReady) {
+      mkdirSync(this.dir, { recursive: true });
+      this.dirReady = true;
+    }
+    let fd: number;
+    try {
+      fd = openSync(file, 'a+');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(this.dir, { recursive: true }); // the folder was removed while we ran
+      fd = openSync(file, 'a+');
+    }
     try {
       // A crash mid-append can leave a torn last line; start on a fresh line so this record stays whole.
-      const { size } = await h.stat();
+      const { size } = fstatSync(fd);
       let lead = '';
       if (size > 0) {
         const last = Buffer.alloc(1);
-        await h.read(last, 0, 1, size - 1);
+        readSync(fd, last, 0, 1, size - 1);
         if (last[0] !== 0x0a) lead = '\n';
       }
-      await h.write(lead + JSON.stringify(record) + '\n');
+      writeSync(fd, lead + JSON.stringify(record) + '\n');
     } finally {
-      await h.close();
+      closeSync(fd);
     }
   }
+
+  private dirReady = false;
 
   async readMonth(month: string, fromOffset = 0, firstLine = 0): Promise<MonthChunk> {
     const file = this.fileFor(month);
