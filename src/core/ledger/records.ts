@@ -65,7 +65,9 @@ export type ParsedLine = { ok: true; record: LedgerRecord } | { ok: false; error
 
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 const isStr = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
-const isTime = (x: unknown): x is string => isStr(x) && !Number.isNaN(Date.parse(x));
+// An ISO-8601 UTC time as Date.toISOString() writes it (checked by shape: Date.parse is slow over 750k lines).
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const isTime = (x: unknown): x is string => typeof x === 'string' && ISO.test(x);
 const USAGE_KEYS = ['inputTokens', 'cachedReadTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens', 'reasoningTokens'] as const;
 const isUsage = (u: unknown): boolean => !!u && typeof u === 'object' && USAGE_KEYS.every((k) => isInt((u as Record<string, unknown>)[k]));
 
