@@ -23,7 +23,8 @@ export class StatusBarController implements vscode.Disposable {
     this.subs.push(ledger.onDidChange(() => this.refresh()), settings.onDidChange(() => this.refresh()));
     this.item.text = '$(pulse) Costwise';
     this.item.show();
-    void this.refresh();
+    // The first read of the ledger and settings happens after activation returns (activation stays cheap).
+    setTimeout(() => void this.refresh(), 0);
   }
 
   /** Coalesces bursts of changes into at most one read in flight plus one after it. */

@@ -10,8 +10,9 @@ export class TierStatusItem implements vscode.Disposable {
     this.item.name = 'Costwise Quality Tier';
     this.item.command = 'costwise.chooseTier';
     this.sub = settings.onDidChange(() => this.render());
-    this.render();
+    this.item.text = '$(layers)';
     this.item.show();
+    setTimeout(() => this.render(), 0); // after activation returns
   }
 
   private render(): void {

@@ -145,8 +145,15 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     const text = await poll('Costwise in Running Extensions', async () => (await row.locator('.activation-time').innerText({ timeout: 1000 })) || undefined);
     const m = /Activation: (\d+)ms/.exec(text);
     assert.ok(m, `an activation time in "${text}"`);
+    // VS Code's hover splits the time into loading the code and calling activate().
+    await row.locator('.activation-time').hover();
+    const hover = await page
+      .locator('.workbench-hover, .monaco-hover')
+      .first()
+      .innerText({ timeout: 3000 })
+      .catch(() => '');
     // A measurement for the notes (target < 50 ms), not a timed assertion.
-    writeFileSync(join(SHOTS, 'activation.json'), JSON.stringify({ activationMs: Number(m[1]), reportedBy: 'Developer: Show Running Extensions' }) + '\n');
+    writeFileSync(join(SHOTS, 'activation.json'), JSON.stringify({ activationMs: Number(m[1]), detail: hover.replace(/\s+/g, ' ').trim(), reportedBy: 'Developer: Show Running Extensions' }) + '\n');
     process.stdout.write(`      Costwise activation as VS Code reports it: ${m[1]} ms\n`);
   });
 });
