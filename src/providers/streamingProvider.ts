@@ -35,6 +35,9 @@ export abstract class StreamingProvider implements ChatProvider {
       const models = await this.listModels(signal ?? AbortSignal.timeout(5_000));
       return { ok: true, latencyMs: Date.now() - started, detail: `${models.length} model${models.length === 1 ? '' : 's'}` };
     } catch (e) {
+      // Any HTTP answer (even 404 from a server without a model list) means the server is up.
+      const status = (e as { status?: unknown }).status;
+      if (typeof status === 'number' && status > 0) return { ok: true, latencyMs: Date.now() - started, detail: `answered HTTP ${status}` };
       return { ok: false, latencyMs: Date.now() - started, detail: e instanceof Error ? e.message : String(e) };
     }
   }

@@ -15,6 +15,7 @@ import type { AnswerFooter } from '../shared/explainProtocol';
 import type { ApiKeys } from './apiKeys';
 import { askAtLimit, warnAboutBudget } from './budgetPrompts';
 import type { DecisionDocuments } from './decisionView';
+import { EndpointHealth, healthKey } from './endpointHealth';
 import { ExplainPanel } from './explainPanel';
 import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
 import { candidatesFor, configuredEndpoints, decide, isPrivateFile, providerFor, type Endpoint } from './routingContext';
@@ -40,6 +41,7 @@ export class ExplainController implements vscode.Disposable {
     private readonly clock: Clock,
     private readonly estimator: LazyTokenEstimator,
     private readonly decisions: DecisionDocuments,
+    private readonly health = new EndpointHealth(),
   ) {}
 
   adoptRestoredPanel(panel: ExplainPanel): void {
@@ -88,7 +90,11 @@ export class ExplainController implements vscode.Disposable {
     const messages = explainMessages(target as ExplainInput);
     const promptText = messages.map((m) => m.content).join('\n');
     const estimator = await this.estimator.get();
-    const candidates = candidatesFor(settings, catalog, now, endpoints);
+    await this.health.refreshLocal(endpoints.values());
+    const candidates = candidatesFor(settings, catalog, now, endpoints, (id) => {
+      const e = endpoints.get(id);
+      return e ? this.health.get(healthKey(e)) : undefined;
+    });
     const input = { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: 'explain', tier, fileIsPrivate: isPrivateFile(target.document, settings.routing.localOnlyFiles), untrustedApproved: false };
     let decision = decide(candidates, { ...input, untrustedApproved: true });
     if (!vscode.workspace.isTrusted && decision.chosen && !decision.chosen.candidate.local) {
@@ -124,6 +130,8 @@ export class ExplainController implements vscode.Disposable {
         panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model: s.candidate.model });
         const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel), panel, abort);
         if (!result) return undefined;
+        const down = result.error && (result.error.kind === 'network' || result.error.kind === 'timeout') && !result.error.billable;
+        this.health.report(healthKey(endpoint), !down);
         const failedBeforeAnswer = result.error && result.error.kind !== 'cancelled' && !result.text && !result.reasoning;
         const next = decision.ranked[i + 1];
         if (!failedBeforeAnswer || !next || i + 1 >= MAX_ATTEMPTS || abort.signal.aborted) return result;

@@ -61,22 +61,32 @@ export async function configuredEndpoints(settings: CostwiseSettings, keys: ApiK
  * from the catalog when its id is there (a local proxy to a paid API is still paid), local (priced by
  * energy, never money-gated) when unpriced on a loopback address.
  */
-export function candidatesFor(settings: CostwiseSettings, catalog: PriceCatalog, now: Date, endpoints: Map<string, Endpoint>): Candidate[] {
+export function candidatesFor(
+  settings: CostwiseSettings,
+  catalog: PriceCatalog,
+  now: Date,
+  endpoints: Map<string, Endpoint>,
+  health: (id: string) => { ok: boolean; latencyMs: number | undefined } | undefined = () => undefined,
+): Candidate[] {
   const providers: ProviderStatus[] = [];
   const locals: LocalModel[] = [];
+  const state = (id: string) => {
+    const h = health(id);
+    return { reachable: h?.ok ?? true, ...(h?.latencyMs !== undefined ? { latencyMs: h.latencyMs } : {}) };
+  };
   for (const p of settings.routing.providers) {
     const e = endpoints.get(p.provider);
-    if (e) providers.push({ provider: p.provider, endpoint: p.provider, enabled: true, keyPresent: !!e.apiKey, reachable: true });
+    if (e) providers.push({ provider: p.provider, endpoint: p.provider, enabled: true, keyPresent: !!e.apiKey, ...state(p.provider) });
   }
   const custom = endpoints.get('endpoint');
   if (custom) {
     const model = settings.endpoint.model;
     const price = catalog.lookup(model, now);
-    if (price) providers.push({ provider: price.provider, endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, reachable: true, models: [model] });
+    if (price) providers.push({ provider: price.provider, endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, ...state('endpoint'), models: [model] });
     else if (isLoopback(custom.baseUrl)) {
       const q = distillKey(model);
-      locals.push({ model, endpoint: 'endpoint', contextWindow: 32_768, maxOutput: 8_192, reachable: true, ...(q ? { qualityKey: q } : {}) });
-    } else providers.push({ provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, reachable: true, models: [model] });
+      locals.push({ model, endpoint: 'endpoint', contextWindow: 32_768, maxOutput: 8_192, ...state('endpoint'), ...(q ? { qualityKey: q } : {}) });
+    } else providers.push({ provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, ...state('endpoint'), models: [model] });
   }
   return buildCandidates(catalog, now, providers, locals, settings.routing.quality);
 }

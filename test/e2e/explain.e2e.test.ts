@@ -93,8 +93,8 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
       return t.includes('$0.000036') ? t : undefined;
     });
     assert.match(status, /\$0\.000036 · \$0\.000036 \/ \$5\.00/);
-    assert.equal(server.requests.length, 1);
-    assert.equal(server.requests[0]!.authorization, 'Bearer sk-e2e-typed');
+    assert.equal(server.chats.length, 1);
+    assert.equal(server.chats[0]!.authorization, 'Bearer sk-e2e-typed');
     await page.screenshot({ path: join(SHOTS, 'e2e-explain.png') });
   });
 
@@ -118,17 +118,17 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     await openFile(page, 'sample.js');
     const colour = await item.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     assert.notEqual(colour, 'rgba(0, 0, 0, 0)', 'the item is coloured once spend passes the warning level (36 of 40 micro-dollars)');
-    const before = server.requests.length;
+    const before = server.chats.length;
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');
     await runCommand(page, 'Costwise: Explain Selection');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
     assert.match(await dialog.innerText(), /monthly budget/);
-    assert.equal(server.requests.length, before, 'nothing is sent while the user decides');
+    assert.equal(server.chats.length, before, 'nothing is sent while the user decides');
     await page.screenshot({ path: join(SHOTS, 'e2e-budget-ask.png') });
     await dialog.locator('.monaco-button', { hasText: 'Send Once Anyway' }).click();
-    await poll('the approved request to reach the server', async () => server.requests.length === before + 1);
+    await poll('the approved request to reach the server', async () => server.chats.length === before + 1);
     const ledger = cs.ledgerDir('costwise.costwise');
     const lines = await poll('the approved request in the ledger', async () => {
       const all = readdirSync(ledger).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(ledger, f), 'utf8').split('\n').filter(Boolean));

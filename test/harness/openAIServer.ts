@@ -60,6 +60,11 @@ export class FixtureServer {
 
   constructor(private readonly opts: FixtureServerOptions = {}) {}
 
+  /** Requests for answers (not health checks or model lists). */
+  get chats(): RecordedRequest[] {
+    return this.requests.filter((r) => /\/chat\/completions$|\/v1\/messages$|:streamGenerateContent/.test(r.path.split('?')[0]!));
+  }
+
   get origin(): string {
     const a = this.server?.address() as AddressInfo | null;
     if (!a) throw new Error('server not started');

@@ -37,11 +37,13 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
   });
 
   it('basic goes to the local model', async () => {
-    const before = local.requests.length;
+    const chats = () => local.requests.filter((q) => q.path.endsWith('/chat/completions'));
+    const before = chats().length;
     const r = await explainAt('basic');
     assert.equal(r?.record?.model, 'r1-distill-test');
-    assert.equal(local.requests.length, before + 1);
-    assert.equal(local.requests.at(-1)!.authorization, 'Bearer costwise-local', 'no stored key goes to the local server');
+    assert.equal(chats().length, before + 1);
+    assert.ok(local.requests.some((q) => q.path.endsWith('/models')), 'the local server was health-checked first');
+    assert.equal(chats().at(-1)!.authorization, 'Bearer costwise-local', 'no stored key goes to the local server');
   });
 
   it('premium goes to the cheapest premium model, with the tier’s most expensive model as the yardstick', async () => {
@@ -115,6 +117,29 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
       assert.equal(basic?.record?.model, 'r1-distill-test');
     } finally {
       await setUserSetting('privacy.localOnly', undefined);
+    }
+  });
+});
+
+describe('routing around an endpoint that is down', function () {
+  this.timeout(60_000);
+  it('a local server that does not answer is passed over with its reason', async () => {
+    const remote = await new FixtureServer({ apiKey: 'sk-ds2', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    const dead = await new FixtureServer().start();
+    const deadUrl = dead.url;
+    await dead.stop();
+    try {
+      await setUserSetting('providers.deepseek', { enabled: true, baseUrl: remote.origin });
+      await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-ds2', endpoint: 'deepseek' });
+      await setUserSetting('endpoint.baseUrl', deadUrl);
+      await setUserSetting('endpoint.model', 'r1-distill-test');
+      const r = await explainAt('basic');
+      assert.equal(r?.record?.model, 'deepseek-chat', 'the cheapest reachable basic-tier model');
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
+      await waitFor('the trace to name the dead endpoint', () => (/r1-distill-test.*did not answer its last health check/.test(doc.getText()) ? true : undefined)).catch(() => assert.fail(doc.getText()));
+    } finally {
+      for (const k of ['providers.deepseek', 'endpoint.baseUrl', 'endpoint.model']) await setUserSetting(k, undefined);
+      await remote.stop();
     }
   });
 });

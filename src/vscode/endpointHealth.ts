@@ -1,0 +1,52 @@
+import type { Endpoint } from './routingContext';
+import { isLoopback } from './apiKeys';
+import { providerFor } from './routingContext';
+
+interface Entry {
+  ok: boolean;
+  latencyMs: number | undefined;
+  at: number;
+}
+
+/** How long a health verdict is trusted. */
+const TTL_MS = 60_000;
+/** A local server gets this long to answer a health check before routing goes on without it. */
+const PROBE_TIMEOUT_MS = 1_500;
+
+/**
+ * Cached reachability of endpoints, fed by requests (a network failure marks an endpoint down for a
+ * minute; a success marks it up with its latency) and, for local servers, by a quick probe before
+ * routing. Remote APIs are not probed (a probe costs a round trip on every request); they count as
+ * reachable until a request to them fails.
+ */
+/** Verdicts are per endpoint *and* address: a moved base URL starts unknown. */
+export function healthKey(e: Pick<Endpoint, 'id' | 'baseUrl'>): string {
+  return `${e.id} ${e.baseUrl}`;
+}
+
+export class EndpointHealth {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(id: string): Entry | undefined {
+    const e = this.entries.get(id);
+    return e && this.now() - e.at < TTL_MS ? e : undefined;
+  }
+
+  /** Records a verdict; without a latency, the last measured one is kept. */
+  report(id: string, ok: boolean, latencyMs?: number): void {
+    this.entries.set(id, { ok, latencyMs: latencyMs ?? this.entries.get(id)?.latencyMs, at: this.now() });
+  }
+
+  /** Probes loopback endpoints without a fresh verdict, in parallel, within a short timeout. */
+  async refreshLocal(endpoints: Iterable<Endpoint>): Promise<void> {
+    const probes = [...endpoints]
+      .filter((e) => isLoopback(e.baseUrl) && !this.get(healthKey(e)))
+      .map(async (e) => {
+        const h = await providerFor(e).health(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+        this.report(healthKey(e), h.ok, h.latencyMs);
+      });
+    await Promise.all(probes);
+  }
+}
