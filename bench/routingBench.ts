@@ -1,7 +1,7 @@
 import { BUILTIN_PRICES } from '../src/core/pricing/catalog';
 import { PriceCatalog } from '../src/core/pricing/priceCatalog';
 import { buildCandidates } from '../src/core/routing/registry';
-import { route } from '../src/core/routing/router';
+import { route, UNRESTRICTED } from '../src/core/routing/router';
 import { DEFAULT_TIERS } from '../src/core/routing/tiers';
 import { TokenEstimator } from '../src/core/tokens/tokenEstimator';
 import { loadO200k } from '../src/node/gptTokenizer';
@@ -32,12 +32,7 @@ export async function benchRouting(): Promise<void> {
       promptTokens: (c) => estimator.prompt(text, c.model, c.provider).calibrated,
       expectedOutput: (c) => estimator.output.expected('explain', c.model, c.reasoning, c.maxOutput),
       maxOutputTokens: 4096,
-      privacy: { localOnly: false, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
-      allow: [],
-      deny: [],
-      pinned: undefined,
-      budget: () => undefined,
-      onLimit: 'ask',
+      ...UNRESTRICTED,
     });
   for (let i = 0; i < 200; i++) decideOnce(selection);
   const times: number[] = [];

@@ -10,7 +10,7 @@ import type { ProviderKind } from '../core/pricing/priceEntry';
 import type { Usage } from '../core/pricing/usage';
 import { explainMessages } from '../core/requests/explainPrompt';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
-import { route, type Decision, type Scored } from '../core/routing/router';
+import { route, UNRESTRICTED, type Decision, type Scored } from '../core/routing/router';
 import { DEFAULT_TIERS } from '../core/routing/tiers';
 import { TIERS, type Tier } from '../core/settings';
 import { TokenEstimator } from '../core/tokens/tokenEstimator';
@@ -159,12 +159,7 @@ async function routeCommand(values: Values, out: (s: string) => void): Promise<n
     promptTokens: (c) => estimator.prompt(prompt, c.model, c.provider).calibrated,
     expectedOutput: (c) => estimator.output.expected(task, c.model, c.reasoning, c.maxOutput),
     maxOutputTokens: 4096,
-    privacy: { localOnly: false, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
-    allow: [],
-    deny: [],
-    pinned: undefined,
-    budget: () => undefined,
-    onLimit: 'ask',
+    ...UNRESTRICTED,
   });
   if (values.json) {
     out(JSON.stringify(decision, (k, v) => (k === 'price' ? undefined : v), 2));

@@ -3,7 +3,7 @@ import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
 import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
 import type { Candidate } from '../../src/core/routing/candidate';
 import { buildCandidates, type ProviderStatus } from '../../src/core/routing/registry';
-import { route, type RouteRequest } from '../../src/core/routing/router';
+import { route, UNRESTRICTED, type RouteRequest } from '../../src/core/routing/router';
 import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
 import { OutputEstimator } from '../../src/core/tokens/outputEstimator';
 
@@ -22,12 +22,7 @@ function req(extra: Partial<RouteRequest> = {}): RouteRequest {
     promptTokens: () => 2_000,
     expectedOutput: (c) => out.expected('explain', c.model, c.reasoning, c.maxOutput),
     maxOutputTokens: 4_096,
-    privacy: { localOnly: false, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
-    allow: [],
-    deny: [],
-    pinned: undefined,
-    budget: () => undefined,
-    onLimit: 'ask',
+    ...UNRESTRICTED,
     ...extra,
   };
 }

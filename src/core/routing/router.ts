@@ -25,6 +25,16 @@ export interface RouteRequest {
   onLimit: OnLimit;
 }
 
+/** The parts of a request that say "no restrictions": no privacy rule, no lists, no pin, no budget. */
+export const UNRESTRICTED: Pick<RouteRequest, 'privacy' | 'allow' | 'deny' | 'pinned' | 'budget' | 'onLimit'> = {
+  privacy: { localOnly: false, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
+  allow: [],
+  deny: [],
+  pinned: undefined,
+  budget: () => undefined,
+  onLimit: 'ask',
+};
+
 export interface Scored {
   candidate: Candidate;
   promptTokens: number;
