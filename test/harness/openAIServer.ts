@@ -60,6 +60,11 @@ export class FixtureServer {
 
   constructor(private readonly opts: FixtureServerOptions = {}) {}
 
+  /** Serves another recorded stream for a model from now on. */
+  setFixture(model: string, fixture: string): void {
+    this.opts.fixtures = { ...this.opts.fixtures, [model]: fixture };
+  }
+
   /** Requests for answers (not health checks or model lists). */
   get chats(): RecordedRequest[] {
     return this.requests.filter((r) => /\/chat\/completions$|\/v1\/messages$|:streamGenerateContent/.test(r.path.split('?')[0]!));
