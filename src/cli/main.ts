@@ -6,6 +6,7 @@ import { formatUsd, formatUsdExact } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { costOf } from '../core/pricing/cost';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
+import { localMonthKey } from '../core/ledger/periods';
 import type { ProviderKind } from '../core/pricing/priceEntry';
 import type { Usage } from '../core/pricing/usage';
 import { explainMessages } from '../core/requests/explainPrompt';
@@ -33,6 +34,8 @@ Usage:
                 [--providers openai,deepseek,anthropic,gemini] [--local MODEL] [--json]
                                             which model Costwise would pick, and why every other
                                             was passed over (no model is called; keys assumed)
+  costwise report [--month YYYY-MM] [--by model|provider|day|workspace|task] [--json|--csv] [--ledger DIR]
+                                            a month's spend, grouped (default: this month, by model)
   costwise spend [--ledger DIR] [--json]    today's and this month's spend from the ledger
   costwise --help | --version
 
@@ -61,6 +64,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       task: { type: 'string' },
       providers: { type: 'string' },
       local: { type: 'string' },
+      month: { type: 'string' },
+      by: { type: 'string' },
+      csv: { type: 'boolean' },
     },
   });
   const [command] = positionals;
@@ -83,6 +89,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   if (command === 'cost') return costCommand(values, out);
   if (command === 'route') return routeCommand(values, out);
+  if (command === 'report') return reportCommand(values, out);
   if (command === 'spend') {
     const dir = values.ledger ?? defaultLedgerDir();
     const t = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').totals();
@@ -177,6 +184,43 @@ export function traceRows(d: Decision): string[][] {
     ...d.ranked.map((s, i) => row(i === 0 ? '→' : String(i), s, i === 0 ? (d.pinned ? 'pinned' : d.downgraded ? 'cheapest that fits the budget' : 'cheapest in tier') : 'fallback')),
     ...d.rejected.map((r) => row('×', r, r.reason)),
   ];
+}
+
+async function reportCommand(values: Values, out: (s: string) => void): Promise<number> {
+  const dir = typeof values.ledger === 'string' ? values.ledger : defaultLedgerDir();
+  const month = typeof values.month === 'string' ? values.month : localMonthKey(new Date());
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month must be YYYY-MM (got ${JSON.stringify(month)})`);
+  const by = typeof values.by === 'string' ? values.by : 'model';
+  if (!['model', 'provider', 'day', 'workspace', 'task'].includes(by)) throw new UsageError('--by must be model, provider, day, workspace or task');
+  const fold = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').fold(month);
+  const summary = fold.summary();
+  const groups =
+    by === 'day'
+      ? Object.entries(summary.byDay).sort(([a], [b]) => a.localeCompare(b)).map(([key, cost]) => ({ key, cost, requests: fold.settled.filter((s) => fold.dayOf(s.reservedAt) === key).length }))
+      : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task');
+  if (values.json) {
+    out(JSON.stringify({ ledger: dir, month, by, totalMicroUsd: summary.total, reservedMicroUsd: summary.reserved, requests: summary.requests, tokens: summary.tokens, estimatedRequests: summary.estimatedRequests, corruptLines: summary.corruptLines, groups: groups.map((g) => ({ key: g.key, requests: g.requests, costMicroUsd: g.cost })) }, null, 2));
+    return 0;
+  }
+  if (values.csv) {
+    out(`${by},requests,cost_usd`);
+    for (const g of groups) out(`${csvCell(g.key)},${g.requests},${formatUsdExact(g.cost).slice(1)}`);
+    return 0;
+  }
+  out(`Costwise spend, ${month} (ledger: ${dir})\n`);
+  out(renderTable([by, 'requests', 'cost'], [...groups.map((g) => [g.key, String(g.requests), formatUsd(g.cost)]), ['total', String(summary.requests), formatUsd(summary.total)]]));
+  const t = summary.tokens;
+  out(`\ntokens: ${t.input.toLocaleString('en-US')} in, ${t.cachedRead.toLocaleString('en-US')} cached, ${t.output.toLocaleString('en-US')} out (${t.reasoning.toLocaleString('en-US')} reasoning)`);
+  if (summary.reserved) out(`still reserved by requests in flight: ${formatUsd(summary.reserved)}`);
+  if (summary.estimatedRequests) out(`${summary.estimatedRequests} request(s) settled at an estimate (the stream carried no usage)`);
+  if (summary.corruptLines) out(`${summary.corruptLines} damaged ledger line(s) left out (the file is kept as it is)`);
+  return 0;
+}
+
+/** A CSV cell: quoted when needed, and never starting with a spreadsheet formula character. */
+function csvCell(s: string): string {
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function localQualityKey(model: string): string | undefined {

@@ -67,6 +67,32 @@ describe('costwise CLI', () => {
     await assert.rejects(cli(['route', '--file', file, '--tier', 'gold']), /--tier must be one of/);
   });
 
+  it('reports a month grouped by model or day, as a table, JSON or formula-safe CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costwise-report-'));
+    try {
+      const ledger = new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => `id${Math.random()}`, 'test');
+      const price = { model: 'm', effective: 'x', source: 'y' };
+      for (const [model, cost, workspace] of [['o4-mini', 5315, '=HYPERLINK("x")'], ['deepseek-reasoner', 36, 'app'], ['o4-mini', 1000, 'app']] as const) {
+        const r = await ledger.reserve({ model, provider: 'openai', task: 'explain', amount: 10_000, estimate: emptyUsage('estimated'), price, workspace }, () => ({ admitted: true, reason: '' }));
+        await ledger.settle(r, { usage: { ...emptyUsage(), inputTokens: 100, outputTokens: 50, reasoningTokens: 20 }, cost, price, durationMs: 1, outcome: 'ok' });
+      }
+      const json = JSON.parse((await cli(['report', '--ledger', dir, '--json'])).out) as { totalMicroUsd: number; groups: Array<{ key: string; requests: number; costMicroUsd: number }> };
+      assert.equal(json.totalMicroUsd, 6351);
+      assert.deepEqual(json.groups, [{ key: 'o4-mini', requests: 2, costMicroUsd: 6315 }, { key: 'deepseek-reasoner', requests: 1, costMicroUsd: 36 }]);
+      const table = (await cli(['report', '--ledger', dir])).out;
+      assert.match(table, /total\s+3\s+\$0\.006351/);
+      assert.match(table, /tokens: 300 in, 0 cached, 150 out \(60 reasoning\)/);
+      const csv = (await cli(['report', '--ledger', dir, '--by', 'workspace', '--csv'])).out.trim().split('\n');
+      assert.equal(csv[0], 'workspace,requests,cost_usd');
+      assert.ok(csv.includes(`"'=HYPERLINK(""x"")",1,0.005315`), csv.join(' | '));
+      const byDay = JSON.parse((await cli(['report', '--ledger', dir, '--by', 'day', '--json'])).out) as { groups: Array<{ requests: number }> };
+      assert.equal(byDay.groups.reduce((a, g) => a + g.requests, 0), 3);
+      await assert.rejects(cli(['report', '--ledger', dir, '--month', '2026-13']), /--month must be YYYY-MM/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('explains usage and rejects unknown commands', async () => {
     assert.equal((await cli(['--help'])).code, 0);
     const bad = await cli(['frobnicate']);

@@ -98,6 +98,7 @@ describe('OpenAI-compatible provider through the openai SDK, against recorded st
     const deadline = Date.now() + 3000;
     while (!req.closedAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.ok(req.closedAt, 'the server saw the response closed');
+    assert.ok(req.closedAt - abortedAt < 200, `the connection closed ${req.closedAt - abortedAt} ms after cancel (limit 200 ms)`);
     assert.equal(req.completed, undefined, 'the recorded stream (10 events, 200 ms apart) was cut short');
   });
 
