@@ -12,6 +12,7 @@ import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
 import { sweepOrphans } from './vscode/orphanSweep';
 import { SettingsGateway } from './vscode/settingsGateway';
+import { REPORT_SCHEME, ReportDocuments } from './vscode/spendReport';
 import { StatusBarController } from './vscode/statusBar';
 import { TierStatusItem } from './vscode/tierStatusItem';
 
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext) {
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();
+  const reports = new ReportDocuments();
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions);
   const statusBar = new StatusBarController(ledger, settings);
   const tierItem = new TierStatusItem(settings);
@@ -40,7 +42,8 @@ export function activate(context: vscode.ExtensionContext) {
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
     }),
     vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
-    ...registerCommands({ settings, keys, ledger, explain, ledgerDir, decisions }),
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, reports }),
   );
   return { explain, statusBar, ledger, ledgerDir: ledgerDir.fsPath };
 }

@@ -199,7 +199,7 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
       ? Object.entries(summary.byDay).sort(([a], [b]) => a.localeCompare(b)).map(([key, cost]) => ({ key, cost, requests: fold.settled.filter((s) => fold.dayOf(s.reservedAt) === key).length }))
       : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task');
   if (values.json) {
-    out(JSON.stringify({ ledger: dir, month, by, totalMicroUsd: summary.total, reservedMicroUsd: summary.reserved, requests: summary.requests, tokens: summary.tokens, estimatedRequests: summary.estimatedRequests, corruptLines: summary.corruptLines, groups: groups.map((g) => ({ key: g.key, requests: g.requests, costMicroUsd: g.cost })) }, null, 2));
+    out(JSON.stringify({ ledger: dir, month, by, totalMicroUsd: summary.total, savedMicroUsd: summary.saved, reservedMicroUsd: summary.reserved, requests: summary.requests, tokens: summary.tokens, estimatedRequests: summary.estimatedRequests, corruptLines: summary.corruptLines, groups: groups.map((g) => ({ key: g.key, requests: g.requests, costMicroUsd: g.cost })) }, null, 2));
     return 0;
   }
   if (values.csv) {
@@ -211,6 +211,7 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
   out(renderTable([by, 'requests', 'cost'], [...groups.map((g) => [g.key, String(g.requests), formatUsd(g.cost)]), ['total', String(summary.requests), formatUsd(summary.total)]]));
   const t = summary.tokens;
   out(`\ntokens: ${t.input.toLocaleString('en-US')} in, ${t.cachedRead.toLocaleString('en-US')} cached, ${t.output.toLocaleString('en-US')} out (${t.reasoning.toLocaleString('en-US')} reasoning)`);
+  if (summary.saved) out(`saved by routing: ${formatUsd(summary.saved)} against each tier's most expensive model`);
   if (summary.reserved) out(`still reserved by requests in flight: ${formatUsd(summary.reserved)}`);
   if (summary.estimatedRequests) out(`${summary.estimatedRequests} request(s) settled at an estimate (the stream carried no usage)`);
   if (summary.corruptLines) out(`${summary.corruptLines} damaged ledger line(s) left out (the file is kept as it is)`);

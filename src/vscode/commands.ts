@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
-import { formatUsd, formatUsdExact } from '../core/money';
 import { TIERS, type Tier } from '../core/settings';
 import { ApiKeys } from './apiKeys';
 import type { DecisionDocuments } from './decisionView';
+import type { ReportDocuments } from './spendReport';
 import type { ExplainController } from './explainController';
 import type { SettingsGateway } from './settingsGateway';
 
@@ -12,8 +12,8 @@ export interface CommandDeps {
   keys: ApiKeys;
   ledger: SpendLedger;
   explain: ExplainController;
-  ledgerDir: vscode.Uri;
   decisions: DecisionDocuments;
+  reports: ReportDocuments;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -24,7 +24,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.setApiKey', (arg?: { key?: string; endpoint?: string }) => setApiKey(d, arg)),
     vscode.commands.registerCommand('costwise.chooseTier', () => chooseTier(d)),
     vscode.commands.registerCommand('costwise.whyThisModel', () => whyThisModel(d)),
-    vscode.commands.registerCommand('costwise.showReport', () => showSpendSummary(d)),
+    vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
   ];
 }
 
@@ -93,14 +93,9 @@ async function whyThisModel(d: CommandDeps): Promise<void> {
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
 }
 
-/** The month so far, until the report webview lands: a summary with the exact figures. */
-async function showSpendSummary(d: CommandDeps): Promise<void> {
-  const t = await d.ledger.totals();
-  const limit = d.settings.current().settings.budget.monthly;
-  const pick = await vscode.window.showInformationMessage(
-    `Costwise: ${formatUsd(t.month)} spent this month of ${formatUsd(limit)} (${t.requests} requests; ${formatUsd(t.today)} today).`,
-    { modal: true, detail: `Exact: ${formatUsdExact(t.month)} this month, ${formatUsdExact(t.reserved)} still reserved.\nLedger: ${d.ledgerDir.fsPath}` },
-    'Open Ledger Folder',
-  );
-  if (pick === 'Open Ledger Folder') await vscode.commands.executeCommand('revealFileInOS', d.ledgerDir);
+/** The month so far as a Markdown preview, until the report webview lands. */
+async function showSpendReport(d: CommandDeps): Promise<void> {
+  d.reports.update(await d.ledger.fold(), d.settings.current().settings.budget.monthly);
+  const doc = await vscode.workspace.openTextDocument(d.reports.uri);
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
 }

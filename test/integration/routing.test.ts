@@ -64,6 +64,15 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     assert.notEqual(first?.record?.id, second?.record?.id);
   });
 
+  it('"Show Spend Report" shows the month: totals, what routing saved, spend by model', async () => {
+    await vscode.commands.executeCommand('costwise.showReport');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-report:/spend-report.md'));
+    const text = await waitFor('the report', () => (doc.getText().includes('Saved by routing') ? doc.getText() : undefined));
+    assert.match(text, /\| deepseek-reasoner \| \d+ \| \$/);
+    const saved = /Saved by routing \| \$([\d.]+)/.exec(text);
+    assert.ok(saved && Number(saved[1]) > 0, 'the premium request saved money against gpt-5');
+  });
+
   it('"Why This Model?" shows the whole trace', async () => {
     await explainAt('premium');
     await vscode.commands.executeCommand('costwise.whyThisModel');

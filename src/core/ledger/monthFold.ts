@@ -41,6 +41,10 @@ export interface MonthSummary {
   tokens: { input: number; cachedRead: number; cacheWrite: number; output: number; reasoning: number };
   estimatedRequests: number;
   corruptLines: number;
+  /** What the tier's most expensive model would have cost minus what was paid, over requests that know it. */
+  saved: MicroUsd;
+  /** Spend on local models (energy) and on remote APIs. */
+  localCost: MicroUsd;
 }
 
 const SEP = '\u0000';
@@ -68,6 +72,8 @@ export class MonthFold {
   };
   private readonly tokens = { input: 0, cachedRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
   private estimated = 0;
+  private saved = 0;
+  private localCost = 0;
   /** Local day of an ISO time, memoised per minute (time-zone offsets are whole minutes). */
   private readonly dayOfMinute = new Map<string, string>();
   total: MicroUsd = 0;
@@ -119,6 +125,8 @@ export class MonthFold {
     this.tokens.output += u.outputTokens;
     this.tokens.reasoning += u.reasoningTokens;
     if (u.source === 'estimated') this.estimated++;
+    if (r.counterfactual && r.counterfactual.cost > r.cost) this.saved += r.counterfactual.cost - r.cost;
+    if (r.provider === 'local') this.localCost += r.cost;
   }
 
   /** Settled plus reserved spend in a scope (paid providers and local alike; callers filter). */
@@ -170,6 +178,8 @@ export class MonthFold {
       tokens: { ...this.tokens },
       estimatedRequests: this.estimated,
       corruptLines: this.corrupt.length,
+      saved: this.saved,
+      localCost: this.localCost,
     };
   }
 }
