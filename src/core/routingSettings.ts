@@ -21,7 +21,8 @@ export interface RoutingSettings {
   allow: string[];
   deny: string[];
   pinned: string | undefined;
-  quality: Record<string, number>;
+  /** Per model: one score for every task kind, or scores by task kind. */
+  quality: Record<string, number | Record<string, number>>;
   thresholds: TierThresholds;
   localOnly: boolean;
   localOnlyFiles: string[];
@@ -52,12 +53,14 @@ export function parseRoutingSettings(raw: Record<string, unknown>, fail: Fail, v
     const baseUrl = o.baseUrl === undefined ? DEFAULT_BASE_URLS[provider] : validUrl(o.baseUrl, `${key}.baseUrl`);
     return { provider, enabled: o.enabled === true && baseUrl !== undefined, baseUrl: baseUrl ?? DEFAULT_BASE_URLS[provider] };
   });
-  const quality: Record<string, number> = {};
+  const quality: Record<string, number | Record<string, number>> = {};
   const q = raw['routing.quality'];
+  const isScore = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= 100;
   if (q && typeof q === 'object' && !Array.isArray(q)) {
     for (const [model, score] of Object.entries(q)) {
-      if (typeof score === 'number' && score >= 0 && score <= 100) quality[model] = score;
-      else fail('routing.quality', `"${model}" must have a score from 0 to 100; ignored.`);
+      if (isScore(score)) quality[model] = score;
+      else if (score && typeof score === 'object' && !Array.isArray(score) && Object.values(score).every(isScore)) quality[model] = score as Record<string, number>;
+      else fail('routing.quality', `"${model}" must have a score from 0 to 100 (or scores by task, e.g. { "explain": 70 }); ignored.`);
     }
   } else if (q !== undefined && q !== null) fail('routing.quality', 'must be an object of model id -> score; ignored.');
   let thresholds = DEFAULT_TIERS;

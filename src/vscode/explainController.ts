@@ -95,7 +95,21 @@ export class ExplainController implements vscode.Disposable {
       const e = endpoints.get(id);
       return e ? this.health.get(healthKey(e)) : undefined;
     });
-    const input = { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: 'explain', tier, fileIsPrivate: isPrivateFile(target.document, settings.routing.localOnlyFiles), untrustedApproved: false };
+    const system = messages.find((m) => m.role === 'system')?.content ?? '';
+    const sharedPrefixTokens = estimator?.prompt(system, 'o3', 'openai').raw ?? Math.ceil(system.length / 4);
+    const input = {
+      settings,
+      catalog,
+      now,
+      fold: await this.ledger.fold(),
+      estimator,
+      promptText,
+      task: 'explain',
+      tier,
+      fileIsPrivate: isPrivateFile(target.document, settings.routing.localOnlyFiles),
+      untrustedApproved: false,
+      sharedPrefixTokens,
+    };
     let decision = decide(candidates, { ...input, untrustedApproved: true });
     if (!vscode.workspace.isTrusted && decision.chosen && !decision.chosen.candidate.local) {
       // Restricted Mode: code leaves the machine only after the user says so, for this request.

@@ -5,6 +5,7 @@ import type { MonthFold } from '../core/ledger/monthFold';
 import { localDayKey } from '../core/ledger/periods';
 import type { PriceCatalog } from '../core/pricing/priceCatalog';
 import type { Candidate } from '../core/routing/candidate';
+import { expectedCacheHit } from '../core/routing/qualityScores';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
 import { route, type Decision } from '../core/routing/router';
 import type { CostwiseSettings, Tier } from '../core/settings';
@@ -33,6 +34,8 @@ export interface RoutingInput {
   tier: Tier;
   fileIsPrivate: boolean;
   untrustedApproved: boolean;
+  /** Tokens at the start of the prompt that repeat across requests (the system message). */
+  sharedPrefixTokens: number;
 }
 
 /** R1 distills served locally are scored by their size (FACTS.md §6). */
@@ -88,7 +91,7 @@ export function candidatesFor(
       locals.push({ model, endpoint: 'endpoint', contextWindow: 32_768, maxOutput: 8_192, ...state('endpoint'), ...(q ? { qualityKey: q } : {}) });
     } else providers.push({ provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, ...state('endpoint'), models: [model] });
   }
-  return buildCandidates(catalog, now, providers, locals, settings.routing.quality);
+  return buildCandidates(catalog, now, providers, locals, settings.routing.quality, 'explain');
 }
 
 export function decide(candidates: Candidate[], i: RoutingInput): Decision {
@@ -101,6 +104,9 @@ export function decide(candidates: Candidate[], i: RoutingInput): Decision {
     promptTokens: (c) => i.estimator?.prompt(i.promptText, c.model, c.provider).calibrated ?? Math.ceil(i.promptText.length / 3),
     expectedOutput: (c) => i.estimator?.output.expected(i.task, c.model, c.reasoning, c.maxOutput) ?? (c.reasoning ? 2100 : 600),
     maxOutputTokens: settings.maxOutputTokens,
+    // The explain prompt shares only its short system message between requests: below every provider's
+    // automatic-cache minimum except DeepSeek's 64-token units, so the discount is usually 0.
+    cachedPromptTokens: (c) => expectedCacheHit(c.provider, i.sharedPrefixTokens),
     privacy: { localOnly: settings.routing.localOnly, fileIsPrivate: i.fileIsPrivate, untrusted: !vscode.workspace.isTrusted, untrustedApproved: i.untrustedApproved },
     allow: settings.routing.allow,
     deny: settings.routing.deny,

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
 import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
 import type { Candidate } from '../../src/core/routing/candidate';
+import { expectedCacheHit } from '../../src/core/routing/qualityScores';
 import { buildCandidates, type ProviderStatus } from '../../src/core/routing/registry';
 import { route, UNRESTRICTED, type RouteRequest } from '../../src/core/routing/router';
 import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
@@ -130,5 +131,27 @@ describe('policy engine: the cheapest model that meets the tier', () => {
     const d = route(cands(ALL, []), req({ tier: 'premium' }));
     assert.ok(d.ranked.length >= 3);
     assert.ok(d.ranked.slice(1).every((s) => s.candidate.quality >= 70 && s.expectedCost >= d.chosen!.expectedCost));
+  });
+
+  it('counts the cache discount a provider will give on a long shared prefix (and none for a short one)', () => {
+    const only = cands([up('openai')], []);
+    const plain = route(only, req({ tier: 'premium' }));
+    const cached = route(only, req({ tier: 'premium', promptTokens: () => 2_000, cachedPromptTokens: (c) => expectedCacheHit(c.provider, 1_536) }));
+    const o4 = (d: ReturnType<typeof route>) => d.ranked.find((s) => s.candidate.model === 'o4-mini')!;
+    // 1,536 of 2,000 prompt tokens at the cached price: 1,536 x (1.10 - 0.275) = 1,267.2 micro-dollars less.
+    assert.equal(o4(plain).expectedCost - o4(cached).expectedCost, 1_267);
+    assert.equal(o4(cached).worstCase, o4(plain).worstCase, 'the reservation never counts on a cache hit');
+    assert.equal(expectedCacheHit('openai', 60), 0, 'a short system prompt is below the automatic-cache minimum');
+    assert.equal(expectedCacheHit('deepseek', 130), 128, 'DeepSeek caches whole 64-token units');
+    assert.equal(expectedCacheHit('anthropic', 5_000), 0, 'Anthropic caches only what is marked');
+  });
+
+  it('takes quality overrides per task kind', () => {
+    const c = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-4.1': { explain: 90 }, o3: 10 }, 'explain');
+    assert.equal(c.find((x) => x.model === 'gpt-4.1')?.quality, 90);
+    assert.equal(c.find((x) => x.model === 'o3')?.quality, 10);
+    assert.equal(c.find((x) => x.model === 'o3')?.qualitySource, 'settings: costwise.routing.quality');
+    const other = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-4.1': { explain: 90 } }, 'review');
+    assert.equal(other.find((x) => x.model === 'gpt-4.1')?.quality, 52, 'other task kinds keep the benchmark score');
   });
 });

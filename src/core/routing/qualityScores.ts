@@ -44,3 +44,17 @@ export const DEFAULT_QUALITY: Readonly<Record<string, QualityScore>> = {
 export function isReasoningModel(model: string): boolean {
   return /^(o\d|gpt-5|deepseek-reasoner|gemini-2\.5-(pro|flash)$)|r1/i.test(model);
 }
+
+/**
+ * Smallest shared prompt prefix each provider caches without being asked (OpenAI and Gemini from 1,024
+ * tokens, DeepSeek's disk cache in 64-token units). Anthropic caches only what the request marks with
+ * cache_control, which Costwise does not send, so it gets no discount here.
+ */
+const AUTO_CACHE_MIN: Partial<Record<string, number>> = { openai: 1024, gemini: 1024, deepseek: 64 };
+
+/** Prompt tokens a provider will likely read from its cache when `sharedPrefixTokens` repeat across requests. */
+export function expectedCacheHit(provider: string, sharedPrefixTokens: number): number {
+  const min = AUTO_CACHE_MIN[provider];
+  if (min === undefined || sharedPrefixTokens < min) return 0;
+  return provider === 'deepseek' ? Math.floor(sharedPrefixTokens / 64) * 64 : sharedPrefixTokens;
+}

@@ -38,10 +38,18 @@ export function buildCandidates(
   at: Date,
   providers: readonly ProviderStatus[],
   locals: readonly LocalModel[],
-  qualityOverrides: Readonly<Record<string, number>> = {},
+  qualityOverrides: Readonly<Record<string, number | Record<string, number>>> = {},
+  task = 'explain',
 ): Candidate[] {
-  const quality = (model: string): QualityScore =>
-    qualityOverrides[model] !== undefined ? { score: qualityOverrides[model]!, source: 'settings: costwise.routing.quality', estimated: false } : (DEFAULT_QUALITY[model] ?? { score: 0, source: 'no benchmark score (costwise.routing.quality)', estimated: true });
+  // An override may be one score for every task kind, or scores per task kind ({ "explain": 70 }).
+  const override = (model: string): number | undefined => {
+    const o = qualityOverrides[model];
+    return typeof o === 'number' ? o : o?.[task];
+  };
+  const quality = (model: string): QualityScore => {
+    const o = override(model);
+    return o !== undefined ? { score: o, source: 'settings: costwise.routing.quality', estimated: false } : (DEFAULT_QUALITY[model] ?? { score: 0, source: 'no benchmark score (costwise.routing.quality)', estimated: true });
+  };
   const out: Candidate[] = [];
   const current = catalog.current();
   for (const p of providers) {

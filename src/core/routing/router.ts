@@ -16,6 +16,8 @@ export interface RouteRequest {
   expectedOutput(c: Candidate): number;
   /** Most output tokens allowed per request (the reservation's worst case). */
   maxOutputTokens: number;
+  /** Prompt tokens this candidate's provider will likely read from its cache (priced at the cached rate). */
+  cachedPromptTokens?(c: Candidate): number;
   privacy: { localOnly: boolean; fileIsPrivate: boolean; untrusted: boolean; untrustedApproved: boolean };
   allow: string[];
   deny: string[];
@@ -103,7 +105,9 @@ function score(c: Candidate, r: RouteRequest): Scored {
     const per1k = c.localCostPer1kTokens ?? 0;
     return { candidate: c, promptTokens, expectedOutput, expectedCost: Math.round((per1k * expectedOutput) / 1000), worstCase: Math.round((per1k * maxOut) / 1000) };
   }
-  const expected = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens, outputTokens: expectedOutput }, c.price);
+  // Expected cost takes the cache discount the provider will likely give; the worst case assumes none.
+  const cached = Math.min(promptTokens, Math.max(0, r.cachedPromptTokens?.(c) ?? 0));
+  const expected = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens - cached, cachedReadTokens: cached, outputTokens: expectedOutput }, c.price);
   const worst = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens, outputTokens: maxOut }, c.price);
   return { candidate: c, promptTokens, expectedOutput, expectedCost: expected, worstCase: worst };
 }
