@@ -1,5 +1,6 @@
 import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
 import { usdToMicro, type MicroUsd } from './money';
+import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
 import type { PriceEntry } from './pricing/priceEntry';
 import { parseRoutingSettings, type RoutingSettings } from './routingSettings';
 
@@ -14,6 +15,8 @@ export interface CostwiseSettings {
   priceOverrides: PriceEntry[];
   defaultTier: Tier;
   routing: RoutingSettings;
+  /** How local inference is priced. */
+  energy: EnergyPrice;
 }
 
 export interface SettingsProblem {
@@ -69,9 +72,17 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
 
   const priceOverrides = parsePriceOverrides(raw['prices'], (m) => bad('prices', m));
   const routing = parseRoutingSettings(raw, bad, (v, setting) => parseBaseUrl(v, (m) => bad(setting, m)));
+  const energyNumber = (key: 'watts' | 'usdPerKwh' | 'hardwareUsdPerHour', max: number): number => {
+    const v = raw[`local.${key}`];
+    if (v === undefined || v === null) return DEFAULT_ENERGY[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max) return v;
+    bad(`local.${key}`, `must be a number from 0 to ${max} (got ${JSON.stringify(v)}); using ${DEFAULT_ENERGY[key]}.`);
+    return DEFAULT_ENERGY[key];
+  };
+  const energy: EnergyPrice = { watts: energyNumber('watts', 5000), usdPerKwh: energyNumber('usdPerKwh', 10), hardwareUsdPerHour: energyNumber('hardwareUsdPerHour', 1000) };
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier, routing },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier, routing, energy },
     problems,
   };
 }

@@ -4,6 +4,7 @@ import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { costOf } from '../core/pricing/cost';
+import { energyCost } from '../core/pricing/energy';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { explainMessages, type ExplainInput } from '../core/requests/explainPrompt';
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
@@ -169,6 +170,7 @@ export class ExplainController implements vscode.Disposable {
       tier,
       ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
       budget: settings.budget.policy,
+      ...(s.candidate.local ? { costFor: (_usage: unknown, ms: number) => energyCost(ms / 1000, settings.energy) } : {}),
       counterfactual: (usage) => {
         if (!cf?.price || cf.model === s.candidate.model) return undefined;
         try {
@@ -227,7 +229,7 @@ function localPrice(s: Scored) {
     model: s.candidate.model,
     provider: 'local' as const,
     effective: '0000-01-01',
-    source: 'local model: priced by energy (costwise.local.*)',
+    source: 'local model: priced by energy (generation time x costwise.local.watts x usdPerKwh)',
     contextWindow: s.candidate.contextWindow,
     maxOutput: s.candidate.maxOutput,
     prices: { input: 0, cachedRead: 0, output: perToken },

@@ -25,6 +25,9 @@ const KEYS = [
   'routing.tiers',
   'privacy.localOnly',
   'privacy.localOnlyFiles',
+  'local.watts',
+  'local.usdPerKwh',
+  'local.hardwareUsdPerHour',
 ] as const;
 
 /**

@@ -27,12 +27,16 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     await setUserSetting('endpoint.baseUrl', local.url);
     await setUserSetting('endpoint.model', 'r1-distill-test');
     await setUserSetting('budget.monthlyUsd', 10);
+    // A 15 W laptop: at the default 60 W and an assumed 20 tokens/s, a reasoning distill's long output
+    // costs about as much energy as deepseek-chat's answer costs in money, and the router would be right
+    // to pick either.
+    await setUserSetting('local.watts', 15);
     await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-ds', endpoint: 'deepseek' });
     await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-oa', endpoint: 'openai' });
   });
 
   after(async () => {
-    for (const k of ['providers.deepseek', 'providers.openai', 'endpoint.baseUrl', 'endpoint.model', 'budget.onLimit', 'budget.monthlyUsd']) await setUserSetting(k, undefined);
+    for (const k of ['providers.deepseek', 'providers.openai', 'endpoint.baseUrl', 'endpoint.model', 'budget.onLimit', 'budget.monthlyUsd', 'local.watts']) await setUserSetting(k, undefined);
     await Promise.all([deepseek.stop(), openai.stop(), local.stop()]);
   });
 
@@ -44,6 +48,7 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     assert.equal(chats().length, before + 1);
     assert.ok(local.requests.some((q) => q.path.endsWith('/models')), 'the local server was health-checked first');
     assert.equal(chats().at(-1)!.authorization, 'Bearer costwise-local', 'no stored key goes to the local server');
+    assert.ok(r!.record!.cost >= 1, 'priced by energy, never $0');
   });
 
   it('premium goes to the cheapest premium model, with the tier’s most expensive model as the yardstick', async () => {

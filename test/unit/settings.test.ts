@@ -75,4 +75,12 @@ describe('settings parsing', () => {
     assert.equal(settings.budget.policy.onLimit, 'ask');
     assert.deepEqual(problems.map((p) => p.setting), ['costwise.budget.perProvider', 'costwise.budget.onLimit']);
   });
+
+  it('reads the energy price of local inference, with named fallbacks for bad values', () => {
+    const ok = parseSettings({ ...good, 'local.watts': 35, 'local.usdPerKwh': 0.3 });
+    assert.deepEqual(ok.settings.energy, { watts: 35, usdPerKwh: 0.3, hardwareUsdPerHour: 0 });
+    const bad = parseSettings({ ...good, 'local.watts': -1 });
+    assert.equal(bad.settings.energy.watts, 60);
+    assert.deepEqual(bad.problems.map((p) => p.setting), ['costwise.local.watts']);
+  });
 });

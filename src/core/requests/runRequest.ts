@@ -22,6 +22,8 @@ export interface RunRequestInput {
   /** The prompt's token estimate; without it a deliberately high character-based one is used. */
   promptEstimate?: PromptEstimate;
   counterfactual?: (usage: Usage) => SettleRecord['counterfactual'];
+  /** The real cost when it is not tokens x price (local models: energy over the generation time). */
+  costFor?: (usage: Usage, durationMs: number) => number;
   tier?: string;
   signal: AbortSignal;
   onEvent(e: ChatEvent): void;
@@ -115,13 +117,14 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     source: 'estimated',
   };
   const outcome = error ? (error.kind === 'cancelled' ? 'cancelled' : 'error') : 'ok';
-  const cost = costOf(billed, price);
+  const durationMs = Math.max(0, deps.clock.now().getTime() - started);
+  const cost = input.costFor ? input.costFor(billed, durationMs) : costOf(billed, price);
   const counterfactual = input.counterfactual?.(billed);
   const record = await deps.ledger.settle(reservation, {
     usage: billed,
     cost,
     price: priceRef(price),
-    durationMs: Math.max(0, deps.clock.now().getTime() - started),
+    durationMs,
     outcome,
     ...(input.promptEstimate ? { estimatedInputTokens: input.promptEstimate.raw } : {}),
     ...(counterfactual ? { counterfactual } : {}),
