@@ -23,7 +23,7 @@ export async function benchRouting(): Promise<void> {
   }));
   const candidates = buildCandidates(catalog, new Date(), providers, locals);
   let selection = '';
-  for (let i = 0; estimator.prompt(selection, 'o3', 'openai').raw < 2_000; i++) selection += `function f${i}(a, b) {\n  const s = a + b * ${i};\n  return s > ${i} ? s : -s;\n}\n`;
+  for (let i = 0; estimator.count(selection) < 2_000; i++) selection += `function f${i}(a, b) {\n  const s = a + b * ${i};\n  return s > ${i} ? s : -s;\n}\n`;
   const decideOnce = (text: string) =>
     route(candidates, {
       task: 'explain',

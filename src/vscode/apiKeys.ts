@@ -23,9 +23,6 @@ export class ApiKeys {
     await this.secrets.store(this.slot(ApiKeys.originOf(baseUrl)), key);
   }
 
-  async delete(baseUrl: string): Promise<void> {
-    await this.secrets.delete(this.slot(ApiKeys.originOf(baseUrl)));
-  }
 }
 
 /** Loopback endpoints (local model servers) may run without a key. */

@@ -43,8 +43,4 @@ export class DecisionDocuments implements vscode.TextDocumentContentProvider {
     this.text = decisionMarkdown(d, at);
     this.changed.fire(this.uri);
   }
-
-  get content(): string {
-    return this.text;
-  }
 }

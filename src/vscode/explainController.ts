@@ -31,8 +31,6 @@ export class ExplainController implements vscode.Disposable {
   private running: AbortController | undefined;
   private last: { target: ExplainTarget & { document: vscode.TextDocument }; tier: Tier } | undefined;
   lastDecision: Decision | undefined;
-  /** The last finished request, for tests and the footer. */
-  lastResult: RunResult | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -97,7 +95,7 @@ export class ExplainController implements vscode.Disposable {
       return e ? this.health.get(healthKey(e)) : undefined;
     });
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
-    const sharedPrefixTokens = estimator?.prompt(system, 'o3', 'openai').raw ?? Math.ceil(system.length / 4);
+    const sharedPrefixTokens = estimator?.count(system) ?? Math.ceil(system.length / 4);
     const input = {
       settings,
       catalog,
@@ -193,7 +191,6 @@ export class ExplainController implements vscode.Disposable {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) Costwise: ${input.request.model}` }, () =>
         runRequest({ ledger: this.ledger, clock: this.clock }, input),
       );
-      this.lastResult = result;
       void this.estimator.learn(result.record);
       if (mine()) {
         if (result.error) panel.post({ type: 'error', message: result.error.message });

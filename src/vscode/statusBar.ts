@@ -37,8 +37,8 @@ export class StatusBarController implements vscode.Disposable {
       do {
         this.again = false;
         try {
-          const fold = await this.ledger.fold();
-          this.render(await this.ledger.totals(), fold.corrupt.length);
+          const { fold, totals } = await this.ledger.snapshot();
+          this.render(totals, fold.corrupt.length);
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';

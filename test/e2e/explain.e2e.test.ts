@@ -144,11 +144,13 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     const colour = await item.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     assert.notEqual(colour, 'rgba(0, 0, 0, 0)', 'the item is coloured once spend passes the warning level (at least 36 of 40 micro-dollars)');
     const before = server.chats.length;
-    const ledgerFiles = cs.ledgerDir('costwise.costwise');
-    const settlesBefore = readdirSync(ledgerFiles)
-      .filter((f) => f.endsWith('.jsonl'))
-      .flatMap((f) => readFileSync(join(ledgerFiles, f), 'utf8').split('\n'))
-      .filter((l) => l.includes('"kind":"settle"')).length;
+    const ledger = cs.ledgerDir('costwise.costwise');
+    const records = () =>
+      readdirSync(ledger)
+        .filter((f) => f.endsWith('.jsonl'))
+        .flatMap((f) => readFileSync(join(ledger, f), 'utf8').split('\n').filter(Boolean))
+        .map((l) => JSON.parse(l) as { kind: string; override?: string });
+    const settlesBefore = records().filter((r) => r.kind === 'settle').length;
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');
     await runCommand(page, 'Costwise: Explain Selection');
@@ -159,16 +161,9 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     await page.screenshot({ path: join(SHOTS, 'e2e-budget-ask.png') });
     await dialog.locator('.monaco-button', { hasText: 'Send Once Anyway' }).click();
     await poll('the approved request to reach the server', async () => server.chats.length === before + 1);
-    const ledger = cs.ledgerDir('costwise.costwise');
-    const records = () =>
-      readdirSync(ledger)
-        .filter((f) => f.endsWith('.jsonl'))
-        .flatMap((f) => readFileSync(join(ledger, f), 'utf8').split('\n').filter(Boolean))
-        .map((l) => JSON.parse(l) as { kind: string; override?: string });
-    const settledBefore = settlesBefore;
     const lines = await poll('the approved request in the ledger', async () => {
       const parsed = records();
-      return parsed.filter((r) => r.kind === 'settle').length > settledBefore ? parsed : undefined;
+      return parsed.filter((r) => r.kind === 'settle').length > settlesBefore ? parsed : undefined;
     });
     assert.equal(lines.filter((r) => r.kind === 'reserve').at(-1)?.override, 'approved-once');
   });

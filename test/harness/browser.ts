@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /** Flags that keep Debian's Chromium quiet on a machine with a closed network. */
 export const CHROMIUM_ARGS = [
@@ -43,5 +43,3 @@ export async function launchBrowser(executablePath: string, opts: { colorScheme?
     },
   };
 }
-
-export type { Browser, Page };

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 
 /** Where the recorded streams live (works from src and from compiled out/). */
 export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
-export const OPENAI_FIXTURES = join(FIXTURES, 'openai');
 
 export type WireApi = 'openai' | 'anthropic' | 'gemini';
 

@@ -76,6 +76,12 @@ export class SpendLedger {
     return (await this.fold()).totals(this.clock.now());
   }
 
+  /** This month's fold and its totals from one read (for views that show both). */
+  async snapshot(): Promise<{ fold: MonthFold; totals: SpendTotals }> {
+    const fold = await this.fold();
+    return { fold, totals: fold.totals(this.clock.now()) };
+  }
+
   /** Reserves `req.amount` if `admit` accepts the spend as it is under the lock; else throws BudgetRefusal. */
   async reserve(req: ReserveRequest, admit: Admit): Promise<ReserveRecord> {
     const record = await this.writing.run(() =>

@@ -87,14 +87,12 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   let reasoning = '';
   let usage: Usage | undefined;
   let error: ProviderError | undefined;
-  let sawAnything = false;
   try {
     for await (const e of input.provider.stream(request, input.signal)) {
       if (e.type === 'text') text += e.text;
       else if (e.type === 'reasoning') reasoning += e.text;
       else if (e.type === 'usage') usage = e.usage;
       else if (e.type === 'error') error = e.error;
-      if (e.type === 'text' || e.type === 'reasoning') sawAnything = true;
       input.onEvent(e);
     }
   } catch (e) {
@@ -103,7 +101,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   }
 
   // Never accepted by the server (HTTP error, unreachable host): nothing was billed.
-  if (!usage && !sawAnything && error && !error.billable) {
+  if (!usage && !text && !reasoning && error && !error.billable) {
     await deps.ledger.release(reservation, error.message);
     return { record: undefined, text, reasoning, error, verdict };
   }

@@ -22,6 +22,11 @@ export class TokenEstimator {
     this.counter = new ChunkedCounter(tokenizer);
   }
 
+  /** o200k tokens of a text (cached per chunk). */
+  count(text: string): number {
+    return this.counter.count(text);
+  }
+
   prompt(text: string, model: string, provider: string): PromptEstimate {
     const raw = this.counter.count(text);
     return { raw, calibrated: this.calibration.estimate(familyOf(model, provider), raw) };
