@@ -1,0 +1,35 @@
+// Entry of the embedded runtime's child process (dist/localRuntime.js). The parent sends one `start`
+// message over IPC (the token travels there, never in argv or the environment); the child answers
+// `ready` with its URL, reports each generation, and exits when told to or when the parent goes away.
+import { startLlamaServer, type LlamaServer } from './llamaServer';
+import type { ChildMessage, ParentMessage } from './runtimeProtocol';
+
+let server: LlamaServer | undefined;
+
+function send(m: ChildMessage): void {
+  if (process.connected) process.send?.(m);
+}
+
+async function stop(code: number): Promise<never> {
+  try {
+    await server?.close();
+  } finally {
+    process.exit(code);
+  }
+}
+
+process.on('message', (m: ParentMessage) => {
+  if (m.type === 'stop') void stop(0);
+  if (m.type !== 'start') return;
+  startLlamaServer({ ...m.options, onGenerationEnd: (g) => send({ type: 'generation', report: g }) }).then(
+    (s) => {
+      server = s;
+      send({ type: 'ready', url: s.url, modelId: s.modelId, loadMs: s.loadMs, contextSize: s.contextSize });
+    },
+    (e: unknown) => {
+      send({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+      void stop(1);
+    },
+  );
+});
+process.on('disconnect', () => void stop(0));
