@@ -226,8 +226,9 @@ function writeR1Shaped(file) {
 }
 
 export const MODELS = {
-  scripted: { file: `costwise-scripted-r1-v${WRITER_VERSION}.gguf`, write: (f) => writeChainModel(f, 'costwise-scripted-r1', SCRIPT_CHAIN, SPECIAL.eos) },
-  looping: { file: `costwise-looping-r1-v${WRITER_VERSION}.gguf`, write: (f) => writeChainModel(f, 'costwise-looping-r1', LOOP_CHAIN, 'Ġtick') },
+  // Named as stand-ins for the 1.5B distill, so routing scores them as one (they are tests, not models).
+  scripted: { file: `costwise-scripted-r1-distill-qwen-1.5b-v${WRITER_VERSION}.gguf`, write: (f) => writeChainModel(f, 'costwise-scripted-r1', SCRIPT_CHAIN, SPECIAL.eos) },
+  looping: { file: `costwise-looping-r1-distill-qwen-1.5b-v${WRITER_VERSION}.gguf`, write: (f) => writeChainModel(f, 'costwise-looping-r1', LOOP_CHAIN, 'Ġtick') },
   'r1-1.5b': { file: `r1-distill-qwen-1.5b-shaped-q4_0-v${WRITER_VERSION}.gguf`, write: writeR1Shaped },
 };
 

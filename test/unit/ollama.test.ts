@@ -1,39 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { discoverOllama } from '../../src/providers/ollama';
-import { FIXTURES } from '../harness/openAIServer';
-
-const fixture = (f: string) => JSON.parse(readFileSync(join(FIXTURES, 'ollama', f), 'utf8')) as Record<string, unknown>;
+import { startOllamaFixtureServer } from '../harness/ollamaServer';
 
 describe('Ollama discovery against its documented responses', () => {
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startOllamaFixtureServer>>;
   let base: string;
-  const asked: string[] = [];
+  let asked: string[];
   before(async () => {
-    const show = fixture('show.json');
-    server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      asked.push(`${req.method} ${req.url}`);
-      const send = (o: unknown, status = 200) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(o));
-      };
-      if (req.url === '/api/version') return send(fixture('version.json'));
-      if (req.url === '/api/tags') return send(fixture('tags.json'));
-      if (req.url === '/api/show' && req.method === 'POST') {
-        const { model } = JSON.parse(Buffer.concat(chunks).toString()) as { model: string };
-        return show[model] ? send(show[model]) : send({ error: `model '${model}' not found` }, 404);
-      }
-      send({ error: 'not found' }, 404);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startOllamaFixtureServer();
+    base = server.base;
+    asked = server.asked;
   });
-  after(() => new Promise<void>((r) => server.close(() => r())));
+  after(() => server.close());
 
   it('lists installed models with their identity from /api/show, and spots the R1 distills', async () => {
     const inv = await discoverOllama(base, AbortSignal.timeout(5000));

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, freemem, totalmem } from 'node:os';
+import type { Hardware } from '../core/runtime/hardwareAdvisor';
+
+/** Physical cores (hyper-threads counted once) from /proc/cpuinfo, else the logical count. */
+export function physicalCores(cpuinfo?: string): number {
+  const logical = Math.max(1, cpus().length);
+  let text = cpuinfo;
+  try {
+    text ??= readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return logical;
+  }
+  const cores = new Set<string>();
+  for (const block of text.split(/\n\s*\n/)) {
+    const phys = /^physical id\s*:\s*(\d+)/m.exec(block)?.[1];
+    const core = /^core id\s*:\s*(\d+)/m.exec(block)?.[1];
+    if (phys !== undefined && core !== undefined) cores.add(`${phys}:${core}`);
+  }
+  return cores.size || logical;
+}
+
+/** The largest NVIDIA GPU's memory, when nvidia-smi is there and answers within 2 s. */
+function nvidiaGpu(): Promise<{ name: string; bytes: number } | undefined> {
+  return new Promise((resolve) => {
+    execFile('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'], { timeout: 2000 }, (err, stdout) => {
+      if (err) return resolve(undefined);
+      const gpus = stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').map((s) => s.trim()))
+        .filter((p) => p.length === 2 && Number(p[1]) > 0)
+        .map(([name, mib]) => ({ name: name!, bytes: Number(mib) * 1024 * 1024 }));
+      resolve(gpus.sort((a, b) => b.bytes - a.bytes)[0]);
+    });
+  });
+}
+
+export async function probeHardware(): Promise<Hardware> {
+  const gpu = await nvidiaGpu();
+  return {
+    totalMemoryBytes: totalmem(),
+    freeMemoryBytes: freemem(),
+    physicalCores: physicalCores(),
+    ...(gpu ? { gpuMemoryBytes: gpu.bytes, gpuName: gpu.name } : {}),
+  };
+}
+
+/** Threads for the embedded runtime: physical cores - 1 (oversubscription collapses ggml), at least 1. */
+export function defaultThreads(): number {
+  return Math.max(1, physicalCores() - 1);
+}
