@@ -10,6 +10,8 @@ import { registerCommands } from './vscode/commands';
 import { DECISION_SCHEME, DecisionDocuments } from './vscode/decisionView';
 import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
+import { LocalModels } from './vscode/localModels';
+import { MarkdownDocument } from './vscode/markdownDocument';
 import { sweepOrphans } from './vscode/orphanSweep';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { REPORT_SCHEME, ReportDocuments } from './vscode/spendReport';
@@ -26,12 +28,15 @@ export function activate(context: vscode.ExtensionContext) {
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();
   const reports = new ReportDocuments();
-  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions);
+  const local = new LocalModels(context.globalStorageUri, context.extensionUri);
+  const localView = new MarkdownDocument('costwise-local', 'local-models.md');
+  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local);
   const statusBar = new StatusBarController(ledger, settings);
   const tierItem = new TierStatusItem(settings);
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
+    local,
     explain,
     statusBar,
     tierItem,
@@ -43,9 +48,10 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, reports }),
+    vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, reports, local, localView }),
   );
-  return { explain, statusBar, ledger, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, ledger, local, ledgerDir: ledgerDir.fsPath };
 }
 
 export function deactivate() {}

@@ -1,4 +1,5 @@
 import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
+import { parseLocalSettings, type LocalRuntimeSettings } from './localSettings';
 import { usdToMicro, type MicroUsd } from './money';
 import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
 import type { PriceEntry } from './pricing/priceEntry';
@@ -17,6 +18,8 @@ export interface CostwiseSettings {
   routing: RoutingSettings;
   /** How local inference is priced. */
   energy: EnergyPrice;
+  /** How local models are run and found. */
+  local: LocalRuntimeSettings;
 }
 
 export interface SettingsProblem {
@@ -81,8 +84,10 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   };
   const energy: EnergyPrice = { watts: energyNumber('watts', 5000), usdPerKwh: energyNumber('usdPerKwh', 10), hardwareUsdPerHour: energyNumber('hardwareUsdPerHour', 1000) };
 
+  const local = parseLocalSettings(raw, bad);
+
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier, routing, energy },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
     problems,
   };
 }

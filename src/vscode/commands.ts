@@ -5,6 +5,9 @@ import { ApiKeys } from './apiKeys';
 import type { DecisionDocuments } from './decisionView';
 import type { ReportDocuments } from './spendReport';
 import type { ExplainController } from './explainController';
+import { downloadLocalModel, showLocalModels } from './localModelCommands';
+import type { LocalModels } from './localModels';
+import type { MarkdownDocument } from './markdownDocument';
 import type { SettingsGateway } from './settingsGateway';
 
 export interface CommandDeps {
@@ -14,6 +17,8 @@ export interface CommandDeps {
   explain: ExplainController;
   decisions: DecisionDocuments;
   reports: ReportDocuments;
+  local: LocalModels;
+  localView: MarkdownDocument;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -25,6 +30,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.chooseTier', () => chooseTier(d)),
     vscode.commands.registerCommand('costwise.whyThisModel', () => whyThisModel(d)),
     vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
+    vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, arg)),
+    vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
   ];
 }
 

@@ -42,7 +42,7 @@ export class EndpointHealth {
   /** Probes loopback endpoints without a fresh verdict, in parallel, within a short timeout. */
   async refreshLocal(endpoints: Iterable<Endpoint>): Promise<void> {
     const probes = [...endpoints]
-      .filter((e) => isLoopback(e.baseUrl) && !this.get(healthKey(e)))
+      .filter((e) => e.kind !== 'embedded' && isLoopback(e.baseUrl) && !this.get(healthKey(e)))
       .map(async (e) => {
         const h = await providerFor(e).health(AbortSignal.timeout(PROBE_TIMEOUT_MS));
         this.report(healthKey(e), h.ok, h.latencyMs);

@@ -18,6 +18,7 @@ import { askAtLimit, warnAboutBudget } from './budgetPrompts';
 import type { DecisionDocuments } from './decisionView';
 import { EndpointHealth, healthKey } from './endpointHealth';
 import { ExplainPanel } from './explainPanel';
+import type { LocalModels } from './localModels';
 import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
 import { candidatesFor, configuredEndpoints, decide, isPrivateFile, providerFor, type Endpoint } from './routingContext';
 import type { SettingsGateway } from './settingsGateway';
@@ -40,6 +41,7 @@ export class ExplainController implements vscode.Disposable {
     private readonly clock: Clock,
     private readonly estimator: LazyTokenEstimator,
     private readonly decisions: DecisionDocuments,
+    private readonly local: LocalModels,
     private readonly health = new EndpointHealth(),
   ) {}
 
@@ -86,6 +88,8 @@ export class ExplainController implements vscode.Disposable {
     const now = this.clock.now();
     const catalog = new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides);
     const endpoints = await configuredEndpoints(settings, this.keys);
+    const offer = await this.local.offer(settings);
+    for (const e of offer.endpoints) endpoints.set(e.id, e);
     const messages = explainMessages(target as ExplainInput);
     const promptText = messages.map((m) => m.content).join('\n');
     const estimator = await this.estimator.get();
@@ -93,7 +97,7 @@ export class ExplainController implements vscode.Disposable {
     const candidates = candidatesFor(settings, catalog, now, endpoints, (id) => {
       const e = endpoints.get(id);
       return e ? this.health.get(healthKey(e)) : undefined;
-    });
+    }, offer.models);
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const sharedPrefixTokens = estimator?.count(system) ?? Math.ceil(system.length / 4);
     const input = {
@@ -118,6 +122,15 @@ export class ExplainController implements vscode.Disposable {
         'Send Once',
       );
       if (go !== 'Send Once') decision = decide(candidates, input);
+    }
+    if (!decision.chosen && tier !== 'basic' && onlyLocalIsUsable(decision)) {
+      // Nothing remote is set up (no keys): a local answer beats no answer. Said, never silent.
+      decision = decide(candidates, { ...input, tier: 'basic', untrustedApproved: true });
+      if (decision.chosen) {
+        void vscode.window.showInformationMessage(`Costwise: no API key is set, so the local model ${decision.chosen.candidate.model} answers (basic tier). Set an API key for the ${tier} tier.`, 'Set API Key…').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('costwise.setApiKey');
+        });
+      }
     }
     this.lastDecision = decision;
     this.decisions.update(decision, now);
@@ -160,7 +173,7 @@ export class ExplainController implements vscode.Disposable {
     const { settings } = this.settings.current();
     const cf = d.counterfactual?.candidate;
     return {
-      provider: providerFor(endpoint),
+      provider: providerFor(endpoint, () => this.local.runtime(settings)),
       price: s.candidate.price ?? (s.candidate.local ? localPrice(s) : undefined),
       request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput) },
       promptEstimate: { raw: s.promptTokens, calibrated: s.promptTokens },
@@ -217,6 +230,12 @@ export class ExplainController implements vscode.Disposable {
     this.running?.abort();
     this.panel?.dispose();
   }
+}
+
+/** No remote model is usable for want of a key alone, and a local model is there but below the tier. */
+function onlyLocalIsUsable(d: Decision): boolean {
+  const remote = d.rejected.filter((r) => !r.candidate.local);
+  return remote.every((r) => r.filter === 'key') && d.rejected.some((r) => r.candidate.local && r.filter === 'tier');
 }
 
 /** A local model's "price" for the ledger: energy per token until the runtime measures it (0 when unknown). */

@@ -14,12 +14,14 @@ import type { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { AnthropicProvider } from '../providers/anthropic';
 import { GeminiProvider } from '../providers/gemini';
 import { OpenAICompatibleProvider } from '../providers/openAICompatible';
+import { EmbeddedProvider } from '../runtime/embeddedProvider';
+import type { EmbeddedRuntime } from '../runtime/embeddedRuntime';
 import { isLoopback, type ApiKeys } from './apiKeys';
 
 /** Where a candidate's requests go, and with which key. */
 export interface Endpoint {
   id: string;
-  kind: 'openai-compatible' | 'anthropic' | 'gemini';
+  kind: 'openai-compatible' | 'anthropic' | 'gemini' | 'embedded';
   baseUrl: string;
   apiKey: string | undefined;
 }
@@ -71,9 +73,13 @@ export function candidatesFor(
   now: Date,
   endpoints: Map<string, Endpoint>,
   health: (id: string) => { ok: boolean; latencyMs: number | undefined } | undefined = () => undefined,
+  offered: LocalModel[] = [],
 ): Candidate[] {
   const providers: ProviderStatus[] = [];
-  const locals: LocalModel[] = [];
+  const locals: LocalModel[] = offered.map((l) => {
+    const h = health(l.endpoint);
+    return h ? { ...l, reachable: h.ok } : l;
+  });
   const state = (id: string) => {
     const h = health(id);
     return { reachable: h?.ok ?? true, ...(h?.latencyMs !== undefined ? { latencyMs: h.latencyMs } : {}) };
@@ -125,7 +131,12 @@ export function decide(candidates: Candidate[], i: RoutingInput): Decision {
   });
 }
 
-export function providerFor(e: Endpoint): ChatProvider {
+export function providerFor(e: Endpoint, embedded?: () => EmbeddedRuntime | undefined): ChatProvider {
+  if (e.kind === 'embedded') {
+    const runtime = embedded?.();
+    if (!runtime) throw new Error('the embedded model is not configured (costwise.local.modelPath)');
+    return new EmbeddedProvider(runtime);
+  }
   const common = { id: e.id, baseUrl: e.baseUrl, apiKey: e.apiKey ?? '', firstTokenTimeoutMs: 10 * 60_000, idleTimeoutMs: 2 * 60_000 };
   if (e.kind === 'anthropic') return new AnthropicProvider(common);
   if (e.kind === 'gemini') return new GeminiProvider(common);

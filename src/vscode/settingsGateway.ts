@@ -28,6 +28,13 @@ const KEYS = [
   'local.watts',
   'local.usdPerKwh',
   'local.hardwareUsdPerHour',
+  'local.embedded',
+  'local.modelPath',
+  'local.threads',
+  'local.contextSize',
+  'local.idleMinutes',
+  'local.discovery',
+  'local.serverUrls',
 ] as const;
 
 /**
