@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     ...registerCommands({ settings, keys, ledger, explain, decisions, reports, local, localView }),
   );
-  return { explain, statusBar, ledger, local, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }
 
 export function deactivate() {}

@@ -48,7 +48,9 @@ export function toProviderError(e: unknown, signal: AbortSignal, secrets: string
   const text = `${err.name ?? ''} ${err.message ?? ''} ${String((err.cause as Error | undefined)?.message ?? '')} ${(err.cause as { code?: string } | undefined)?.code ?? err.code ?? ''}`;
   if (err.name === 'APIConnectionError' || NETWORK.test(text)) {
     // Before any byte of an answer: nothing was generated, so another try is safe.
-    return new ProviderError('network', `Could not reach ${endpoint}: ${detail}`, undefined, true);
+    const c = err.cause as { code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
+    const why = c?.code ?? c?.cause?.code ?? c?.cause?.message ?? c?.message;
+    return new ProviderError('network', `Could not reach ${endpoint}: ${detail}${why ? ` (${redact(String(why)).slice(0, 200)})` : ''}`, undefined, true);
   }
   return new ProviderError('stream', `The answer stream from ${endpoint} broke: ${detail}`);
 }

@@ -41,6 +41,9 @@ async function openAIModels(root: string, signal: AbortSignal, fetchFn: typeof f
     .map((m) => ({ id: m.id as string, qualityKey: distillKeyOf(m.id as string), ...(typeof m.meta?.n_ctx_train === 'number' ? { contextLength: m.meta.n_ctx_train } : {}) }));
 }
 
+/** Why the last probe of each address found nothing (for "Show Local Models" and tests). */
+export const lastMisses = new Map<string, string>();
+
 async function probe(kind: ServerKind, root: string, timeoutMs: number, fetchFn: typeof fetch): Promise<LocalServer | undefined> {
   const signal = AbortSignal.timeout(timeoutMs);
   const t = Date.now();
@@ -64,7 +67,9 @@ async function probe(kind: ServerKind, root: string, timeoutMs: number, fetchFn:
     }
     const models = await openAIModels(base, signal, fetchFn);
     return { kind, baseUrl: `${base}/v1`, latencyMs: Date.now() - t, detail: `${models.length} model${models.length === 1 ? '' : 's'}`, models };
-  } catch {
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    lastMisses.set(root, cause ?? (e instanceof Error ? e.message : String(e)));
     return undefined;
   }
 }

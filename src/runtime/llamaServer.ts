@@ -23,7 +23,12 @@ interface NodeLlamaCpp {
 export interface LlamaServerOptions {
   modelPath: string;
   /** Per-session secret every request must carry as `Authorization: Bearer …`. */
-  token: string;
+  token: string | undefined;
+  /**
+   * Serve without a token, like a stand-alone llama-server that other tools discover (tests and
+   * `npm run serve-model`). The extension's own runtime never sets this.
+   */
+  openAccess?: boolean;
   threads: number;
   host?: string;
   /** 0 (the default) picks a free port. */
@@ -91,7 +96,7 @@ function toHistory(messages: ChatCompletionRequest['messages']): unknown[] {
 export async function startLlamaServer(o: LlamaServerOptions): Promise<LlamaServer> {
   const host = o.host ?? '127.0.0.1';
   assertLoopbackBind(host);
-  if (!o.token || o.token.length < 16) throw new Error('The embedded runtime needs a session token of at least 16 characters.');
+  if (!o.openAccess && (!o.token || o.token.length < 16)) throw new Error('The embedded runtime needs a session token of at least 16 characters.');
   const started = Date.now();
   const lib = (await import('node-llama-cpp')) as unknown as NodeLlamaCpp;
   const llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: o.threads });
@@ -178,7 +183,7 @@ export async function startLlamaServer(o: LlamaServerOptions): Promise<LlamaServ
   async function handle(req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
     if (!isLoopbackHostHeader(req.headers.host, port)) return sendJson(res, 403, errorBody('this server answers only requests addressed to its loopback address'));
     const auth = req.headers.authorization ?? '';
-    if (!auth.startsWith('Bearer ') || !sameSecret(auth.slice(7), o.token)) return sendJson(res, 401, errorBody('missing or wrong bearer token', 'authentication_error'));
+    if (!o.openAccess && (!auth.startsWith('Bearer ') || !sameSecret(auth.slice(7), o.token!))) return sendJson(res, 401, errorBody('missing or wrong bearer token', 'authentication_error'));
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { status: 'ok', model: modelId, loadMs, contextSize });
     if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: Math.floor(started / 1000), owned_by: 'costwise-embedded' }] });

@@ -82,7 +82,8 @@ export async function downloadLocalModel(local: LocalModels, arg?: { key?: strin
 /** "Show Local Models": the embedded model, servers found on this machine, and what fits this hardware. */
 export async function showLocalModels(local: LocalModels, settings: SettingsGateway, doc: MarkdownDocument): Promise<string> {
   const s = settings.current().settings;
-  const [hw, servers, offer] = await Promise.all([probeHardware(), local.servers(s), local.offer(s)]);
+  const servers = await local.servers(s, true);
+  const [hw, offer] = await Promise.all([probeHardware(), local.offer(s)]);
   const runtime = local.runtime(s);
   const file = local.modelFile(s);
   const lines = ['# Local models', ''];
@@ -99,6 +100,7 @@ export async function showLocalModels(local: LocalModels, settings: SettingsGate
   }
   lines.push('', '## Servers on this machine', '');
   if (!servers.length) lines.push(`None found${s.local.discovery ? ' on the usual ports (Ollama 11434, LM Studio 1234, llama-server 8080, vLLM 8000)' : ' (discovery is off)'}.`);
+  if (runtime && local.recentEvents.length) lines.splice(lines.indexOf('## Servers on this machine') - 1, 0, '', '<details><summary>Recent runtime events</summary>', '', ...local.recentEvents.map((e) => `- ${e}`), '', '</details>');
   for (const sv of servers) {
     lines.push(`### ${sv.kind} at ${sv.baseUrl} — ${sv.detail}`, '', '| model | R1 distill | context | quantisation |', '|---|---|---:|---|');
     for (const m of sv.models) lines.push(`| \`${m.id}\` | ${m.qualityKey ?? '— (not routed)'} | ${m.contextLength ?? ''} | ${m.quantization ?? ''} |`);

@@ -6,7 +6,7 @@ import type { LocalModel } from '../core/routing/registry';
 import { distillKeyOf } from '../core/runtime/distills';
 import { adviseDistills } from '../core/runtime/hardwareAdvisor';
 import type { CostwiseSettings } from '../core/settings';
-import { discoverLocalServers, DiscoveryCache, type LocalServer } from '../runtime/discovery';
+import { discoverLocalServers, DiscoveryCache, lastMisses, type LocalServer } from '../runtime/discovery';
 import { EmbeddedRuntime, type RuntimeEvent } from '../runtime/embeddedRuntime';
 import { readGgufInfo } from '../runtime/ggufInfo';
 import { defaultThreads, physicalCores } from '../runtime/hardware';
@@ -54,7 +54,11 @@ export class LocalModels implements vscode.Disposable {
   /** The running (or startable) embedded runtime for these settings, replacing one built for others. */
   runtime(s: CostwiseSettings): EmbeddedRuntime | undefined {
     const file = this.modelFile(s);
-    if (!s.local.embedded || !file) return undefined;
+    if (!s.local.embedded || !file) {
+      void this.embedded?.runtime.stop();
+      this.embedded = undefined;
+      return undefined;
+    }
     const threads = s.local.threads || defaultThreads();
     const key = JSON.stringify([file, threads, s.local.contextSize, s.local.idleMinutes]);
     if (this.embedded?.key !== key) {
@@ -72,14 +76,21 @@ export class LocalModels implements vscode.Disposable {
     return this.embedded.runtime;
   }
 
-  async servers(s: CostwiseSettings): Promise<LocalServer[]> {
+  /** Local servers found on loopback (cached a minute; `fresh` probes again). */
+  async servers(s: CostwiseSettings, fresh = false): Promise<LocalServer[]> {
     if (!s.local.discovery && !s.local.serverUrls.length) return [];
     const key = JSON.stringify([s.local.discovery, s.local.serverUrls]);
     if (this.discovery?.key !== key) {
       const urls = s.local.serverUrls;
       this.discovery = { key, cache: new DiscoveryCache(() => discoverLocalServers({ urls, ...(s.local.discovery ? {} : { servers: [] }) })) };
     }
+    if (fresh) this.discovery.cache.invalidate();
     return this.discovery.cache.get();
+  }
+
+  /** Addresses probed without finding a server, and why. */
+  discoveryMisses(): Array<[string, string]> {
+    return [...lastMisses];
   }
 
   /** Endpoints and models to offer the router. */
@@ -144,7 +155,12 @@ export class LocalModels implements vscode.Disposable {
     return this.identity.get(file);
   }
 
+  /** The embedded runtime's recent events, newest last (shown by "Show Local Models"). */
+  readonly recentEvents: string[] = [];
+
   private onRuntimeEvent(e: RuntimeEvent): void {
+    this.recentEvents.push(`${new Date().toISOString()} ${e.type}${'message' in e ? `: ${e.message}` : 'url' in e ? ` ${e.url}` : ''}`);
+    if (this.recentEvents.length > 20) this.recentEvents.shift();
     if (e.type === 'starting') this.output.info(`Starting the embedded model ${e.modelPath}`);
     if (e.type === 'ready') this.output.info(`Embedded model ${e.modelId} ready in ${e.loadMs} ms`);
     if (e.type === 'generation') this.output.info(`Generated ${e.report.completionTokens} tokens in ${e.report.generationMs} ms (${e.report.stopReason})`);

@@ -12,6 +12,8 @@ export class StatusBarController implements vscode.Disposable {
   private again = false;
   /** The text last shown, for tests and the accessibility name. */
   text = '';
+  /** The tooltip's Markdown, for tests. */
+  tooltip = '';
 
   constructor(
     private readonly ledger: SpendLedger,
@@ -38,7 +40,7 @@ export class StatusBarController implements vscode.Disposable {
         this.again = false;
         try {
           const { fold, totals } = await this.ledger.snapshot();
-          this.render(totals, fold.corrupt.length);
+          this.render(totals, fold.corrupt.length, fold.summary().localCost);
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';
@@ -60,7 +62,7 @@ export class StatusBarController implements vscode.Disposable {
       .then((pick) => pick && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file)));
   }
 
-  private render(t: SpendTotals, corrupt = 0): void {
+  private render(t: SpendTotals, corrupt = 0, localEnergy = 0): void {
     const { budget } = this.settings.current().settings;
     const limit = budget.monthly;
     this.text = `$(pulse) ${formatUsd(t.today)} · ${formatUsd(t.month)} / ${formatUsd(limit)}`;
@@ -76,12 +78,15 @@ export class StatusBarController implements vscode.Disposable {
     md.appendMarkdown(`**Costwise spend**\n\n`);
     md.appendMarkdown(`| | |\n|---|---:|\n| Today | ${formatUsdExact(t.today)} |\n| This month | ${formatUsdExact(t.month)} |\n`);
     md.appendMarkdown(`| Still reserved | ${formatUsdExact(t.reserved)} |\n| Monthly budget | ${formatUsdExact(limit)} |\n| Requests | ${t.requests} |\n`);
+    if (localEnergy) md.appendMarkdown(`| Local models (energy) | ${formatUsdExact(localEnergy)} |\n`);
     if (t.last) {
-      md.appendMarkdown(`\nLast: \`${t.last.model}\` — ${formatUsd(t.last.cost)}${t.last.usage.source === 'estimated' ? ' (estimated)' : ''}\n`);
+      const how = t.last.provider === 'local' ? ' (energy)' : t.last.usage.source === 'estimated' ? ' (estimated)' : '';
+      md.appendMarkdown(`\nLast: \`${t.last.model}\` — ${formatUsdExact(t.last.cost)}${how}\n`);
     }
     if (corrupt) md.appendMarkdown(`\n$(warning) ${corrupt} damaged ledger line${corrupt === 1 ? '' : 's'} left out (kept in the file)\n`);
     md.appendMarkdown(`\nClick for the spend report.`);
     this.item.tooltip = md;
+    this.tooltip = md.value;
   }
 
   dispose(): void {
