@@ -1,7 +1,7 @@
 // `npm start`: installs what is missing, builds and packages Costwise, and opens a sandboxed VS Code
 // (code-server, on 127.0.0.1 only) with the VSIX installed. Ctrl+C stops everything it started.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,13 +17,19 @@ Options:
   --port N        port on 127.0.0.1 (default: 8080, or a free port if it is taken)
   --folder PATH   folder to open (default: a sample workspace under .run/start)
   --fresh         forget the sandbox's settings, keys and ledger first
+  --model PATH    GGUF model for the embedded runtime (default: a tiny scripted test model, see below)
   --open          also open the URL in Chromium (needs a display)
   --help          this text
 
-Settings, API keys and the ledger of the sandbox live in .run/start/ and survive restarts.`;
+Settings, API keys and the ledger of the sandbox live in .run/start/ and survive restarts.
+
+With no API key, Explain Selection is answered by the embedded local runtime. Unless you pass --model
+(or have set costwise.local.modelPath), that runs a tiny scripted model this script writes (500 KB, real
+llama.cpp inference, always the same short answer) so that everything works offline at once; run
+"Costwise: Download Local Model…" in VS Code for a real DeepSeek-R1 distill (1.1 GB and up).`;
 
 const { values } = parseArgs({
-  options: { port: { type: 'string' }, folder: { type: 'string' }, fresh: { type: 'boolean' }, open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  options: { port: { type: 'string' }, folder: { type: 'string' }, model: { type: 'string' }, fresh: { type: 'boolean' }, open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
   console.log(HELP);
@@ -48,6 +54,27 @@ for (const d of [join(dirs.userData, 'User'), dirs.extensions, dirs.home, worksp
 const settingsFile = join(dirs.userData, 'User', 'settings.json');
 if (!existsSync(settingsFile)) {
   writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'update.mode': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false }, null, 2));
+}
+// The embedded runtime's model: --model, else what the settings already name, else the scripted test model.
+{
+  const { ensureTestModel } = await import('./lib/tiny-models.mjs');
+  const { cacheRoot } = await import('./lib/toolchain.mjs');
+  let userSettings = {};
+  try {
+    userSettings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+  } catch {
+    console.error(`[costwise] ${settingsFile} is not plain JSON; leaving costwise.local.modelPath as it is.`);
+  }
+  const model = values.model ? resolve(values.model) : userSettings['costwise.local.modelPath'] ? undefined : ensureTestModel('scripted', join(cacheRoot(), 'models'));
+  if (model && userSettings && typeof userSettings === 'object') {
+    if (!existsSync(model)) {
+      console.error(`--model ${model}: no such file.`);
+      process.exit(1);
+    }
+    userSettings['costwise.local.modelPath'] = model;
+    writeFileSync(settingsFile, JSON.stringify(userSettings, null, 2));
+    console.log(`[costwise] embedded model: ${model}`);
+  }
 }
 if (!values.folder && !existsSync(join(workspace, 'sample.ts'))) {
   writeFileSync(join(workspace, 'sample.ts'), `// Select a function and run "Costwise: Explain Selection" (Ctrl+Alt+E).\nexport function median(xs: number[]): number {\n  const s = [...xs].sort((a, b) => a - b);\n  const m = Math.floor(s.length / 2);\n  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;\n}\n`);

@@ -82,9 +82,10 @@ export class ExplainController implements vscode.Disposable {
     return this.run({ ...target, document: editor.document }, tier ?? this.settings.current().settings.defaultTier);
   }
 
-  private async run(target: ExplainTarget & { document: vscode.TextDocument }, tier: Tier): Promise<RunResult | undefined> {
+  private async run(target: ExplainTarget & { document: vscode.TextDocument }, requestedTier: Tier): Promise<RunResult | undefined> {
+    let tier = requestedTier;
     const { settings } = this.settings.current();
-    this.last = { target, tier };
+    this.last = { target, tier: requestedTier };
     const now = this.clock.now();
     const catalog = new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides);
     const endpoints = await configuredEndpoints(settings, this.keys);
@@ -127,7 +128,8 @@ export class ExplainController implements vscode.Disposable {
       // Nothing remote is set up (no keys): a local answer beats no answer. Said, never silent.
       decision = decide(candidates, { ...input, tier: 'basic', untrustedApproved: true });
       if (decision.chosen) {
-        void vscode.window.showInformationMessage(`Costwise: no API key is set, so the local model ${decision.chosen.candidate.model} answers (basic tier). Set an API key for the ${tier} tier.`, 'Set API Key…').then((pick) => {
+        tier = 'basic';
+        void vscode.window.showInformationMessage(`Costwise: no API key is set, so the local model ${decision.chosen.candidate.model} answers (basic tier). Set an API key for the ${requestedTier} tier.`, 'Set API Key…').then((pick) => {
           if (pick) void vscode.commands.executeCommand('costwise.setApiKey');
         });
       }

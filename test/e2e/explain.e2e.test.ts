@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
-import { openFile, poll, runCommand, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
+import { openFile, poll, runCommand, selectAll, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-results');
@@ -71,11 +71,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     });
 
     await openFile(page, 'sample.js');
-    await poll('all of sample.js to be selected', async () => {
-      await page.locator('.monaco-editor .view-lines').first().click();
-      await page.keyboard.press('Control+A');
-      return /\(\d+ selected\)/.test(await page.locator('#workbench\\.parts\\.statusbar').innerText());
-    });
+    await selectAll(page);
     await runCommand(page, 'Costwise: Explain Selection');
 
     const frame = webviewFrame(page);
@@ -102,8 +98,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     const page = browser.page;
     server.setFixture('deepseek-reasoner', 'hostile');
     try {
-      await page.locator('.monaco-editor .view-lines').first().click();
-      await page.keyboard.press('Control+A');
+      await selectAll(page);
       await runCommand(page, 'Costwise: Explain Selection');
       const frame = webviewFrame(page);
       const answer = await poll('the hostile answer', async () => {
@@ -151,8 +146,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
         .flatMap((f) => readFileSync(join(ledger, f), 'utf8').split('\n').filter(Boolean))
         .map((l) => JSON.parse(l) as { kind: string; override?: string });
     const settlesBefore = records().filter((r) => r.kind === 'settle').length;
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+A');
+    await selectAll(page);
     await runCommand(page, 'Costwise: Explain Selection');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });

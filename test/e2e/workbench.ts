@@ -65,3 +65,12 @@ export function webviewFrame(page: Page): FrameLocator {
 export function statusBarItem(page: Page, id: string) {
   return page.locator(`#${id.replace(/\./g, '\\.')}`);
 }
+
+/** Selects the whole active editor, retrying until the status bar shows a selection. */
+export async function selectAll(page: Page): Promise<void> {
+  await poll('the whole file to be selected', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+A');
+    return /\(\d+ selected\)/.test(await page.locator('#workbench\\.parts\\.statusbar').innerText());
+  });
+}

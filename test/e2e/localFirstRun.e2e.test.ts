@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchBrowser, type BrowserSession } from '../harness/browser';
+import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import { testModel, tinyModels } from '../harness/testModels';
+import { openFile, poll, runCommand, selectAll, waitForWorkbench, webviewFrame } from './workbench';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const SHOTS = join(ROOT, 'test-results');
+
+describe('e2e: first run of the packaged VSIX with nothing configured (the embedded runtime)', function () {
+  this.timeout(180_000);
+  let cs: CodeServer;
+  let browser: BrowserSession;
+
+  before(async () => {
+    const vsix = process.env.COSTWISE_VSIX;
+    if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
+    const runDir = join(ROOT, '.run', 'e2e-local');
+    rmSync(runDir, { recursive: true, force: true });
+    const workspace = join(runDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'sample.js'), 'function id(x) {\n  return x;\n}\n');
+    // What `npm start` sets up: a model path and nothing else (no keys, no endpoint, no provider).
+    cs = new CodeServer(toolchainFromEnv(), { runDir, workspace, userSettings: { 'costwise.local.modelPath': await testModel('scripted'), 'costwise.local.threads': 1, 'costwise.local.discovery': false } });
+    cs.prepare();
+    cs.installExtension(vsix);
+    await cs.start();
+    browser = await launchBrowser(toolchainFromEnv().chromium);
+    mkdirSync(SHOTS, { recursive: true });
+    await browser.page.goto(cs.workbenchUrl());
+    await waitForWorkbench(browser.page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && browser) await browser.page.screenshot({ path: join(SHOTS, 'failed-local-first-run.png') }).catch(() => undefined);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await cs?.stop();
+  });
+
+  it('Explain Selection answers from the VSIX’s own llama.cpp runtime, reasoning apart, priced by energy', async () => {
+    const { SCRIPTED } = await tinyModels();
+    const page = browser.page;
+    await openFile(page, 'sample.js');
+    await selectAll(page);
+    await runCommand(page, 'Costwise: Explain Selection');
+    const frame = webviewFrame(page);
+    const answer = await poll('the embedded model’s answer in the panel', async () => {
+      const t = await frame.locator('article.answer').innerText({ timeout: 1000 });
+      return t.includes('scripted test model') ? t : undefined;
+    }, 90_000);
+    assert.equal(answer.trim(), SCRIPTED.answer);
+    assert.match(await frame.locator('details.reasoning').innerText(), /Reasoning/);
+    const footer = await poll('the footer', async () => (await frame.locator('footer').innerText({ timeout: 1000 })) || undefined);
+    assert.match(footer, /\$0\.0000\d+ · costwise-scripted-r1-distill-qwen-1\.5b-v1 · basic · \d+ in · 35 out \(19 reasoning\)/);
+    const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
+    assert.match(toasts, /no API key is set, so the local model .* answers \(basic tier\)/);
+    await page.screenshot({ path: join(SHOTS, 'e2e-local-first-run.png') });
+  });
+});
