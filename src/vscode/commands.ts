@@ -30,7 +30,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.chooseTier', () => chooseTier(d)),
     vscode.commands.registerCommand('costwise.whyThisModel', () => whyThisModel(d)),
     vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
-    vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, arg)),
+    vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
   ];
 }
@@ -48,10 +48,19 @@ function keyTargets(d: CommandDeps): Array<{ id: string; label: string; baseUrl:
  * `arg` lets tests skip the prompts: `{ key, endpoint }`.
  */
 async function setApiKey(d: CommandDeps, arg?: { key?: string; endpoint?: string }): Promise<boolean> {
-  const targets = keyTargets(d);
+  let targets = keyTargets(d);
   if (!targets.length) {
-    void vscode.window.showErrorMessage('Costwise: no endpoint is configured: enable a provider (costwise.providers.*) or set costwise.endpoint.baseUrl first.');
-    return false;
+    // Nothing enabled yet: offer the providers, and turn on the one chosen.
+    const providers = [
+      { label: 'DeepSeek', id: 'deepseek', detail: 'deepseek-chat, deepseek-reasoner (R1): the cheapest remote models' },
+      { label: 'OpenAI', id: 'openai', detail: 'o3, o4-mini, GPT-5, GPT-4.1' },
+      { label: 'Anthropic', id: 'anthropic', detail: 'Claude' },
+      { label: 'Google Gemini', id: 'gemini', detail: 'Gemini 2.5' },
+    ] as const;
+    const chosen = arg?.endpoint ? providers.find((p) => p.id === arg.endpoint) : await vscode.window.showQuickPick(providers, { title: 'Costwise: Set API Key', placeHolder: 'No provider is enabled yet. Which one is the key for?' });
+    if (!chosen) return false;
+    await d.settings.enableProvider(chosen.id);
+    targets = keyTargets(d);
   }
   let target = arg?.endpoint ? targets.find((t) => t.id === arg.endpoint) : targets.length === 1 ? targets[0] : undefined;
   if (!target) {

@@ -17,7 +17,7 @@ const FIT_TEXT: Record<DistillAdvice['fit'], string> = { gpu: 'fits on the GPU',
  * notification (an interrupted download resumes), and verifies the file before it is used.
  * `arg` lets tests skip the pickers: `{ key, url, confirmed }` (`url` must be a loopback URL).
  */
-export async function downloadLocalModel(local: LocalModels, arg?: { key?: string; url?: string; confirmed?: boolean }): Promise<string | undefined> {
+export async function downloadLocalModel(local: LocalModels, settings: SettingsGateway, arg?: { key?: string; url?: string; confirmed?: boolean }): Promise<string | undefined> {
   const hw = await probeHardware();
   const advice = adviseDistills(hw);
   const best = recommendedDistill(advice);
@@ -68,7 +68,14 @@ export async function downloadLocalModel(local: LocalModels, arg?: { key?: strin
         });
       },
     );
-    void vscode.window.showInformationMessage(`Costwise: ${d.label} is ready (${gb(result.bytes)}, verified). Local answers now use it.`);
+    const configured = settings.current().settings.local.modelPath;
+    if (!configured) void vscode.window.showInformationMessage(`Costwise: ${d.label} is ready (${gb(result.bytes)}, verified). Local answers now use it.`);
+    else {
+      // costwise.local.modelPath wins over downloads: ask before changing what runs.
+      void vscode.window.showInformationMessage(`Costwise: ${d.label} is ready (${gb(result.bytes)}, verified), but costwise.local.modelPath still names ${configured}.`, 'Use the Download').then((pick) => {
+        if (pick) void settings.setLocalModelPath('');
+      });
+    }
     return result.file;
   } catch (e) {
     const message = e instanceof DownloadError ? e.message : `The download failed: ${(e as Error).message}`;

@@ -73,6 +73,17 @@ export class SettingsGateway implements vscode.Disposable {
     await vscode.workspace.getConfiguration('costwise').update(key, usd, vscode.ConfigurationTarget.Global);
   }
 
+  /** Turns a provider on, keeping whatever else its setting says (e.g. a custom baseUrl). */
+  async enableProvider(provider: 'openai' | 'deepseek' | 'anthropic' | 'gemini'): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration('costwise');
+    const current = cfg.inspect<Record<string, unknown>>(`providers.${provider}`)?.globalValue ?? {};
+    await cfg.update(`providers.${provider}`, { ...current, enabled: true }, vscode.ConfigurationTarget.Global);
+  }
+
+  async setLocalModelPath(path: string): Promise<void> {
+    await vscode.workspace.getConfiguration('costwise').update('local.modelPath', path, vscode.ConfigurationTarget.Global);
+  }
+
   dispose(): void {
     this.sub.dispose();
     this.changed.dispose();

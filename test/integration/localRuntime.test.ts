@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { startLlamaServer, type LlamaServer } from '../../src/runtime/llamaServer';
 import { testModel, tinyModels } from '../harness/testModels';
@@ -38,6 +41,38 @@ describe('local models inside VS Code: real llama.cpp inference', function () {
     assert.ok(r!.record!.cost >= 1, 'energy is never $0');
     await waitFor('the status bar to show the local energy cost', () => (api.statusBar.tooltip.includes('Local models (energy)') && api.statusBar.tooltip.includes('(energy)')) || undefined);
     assert.ok(api.local.runtime(api.settings.current().settings)?.isRunning, 'the runtime stays up for the next request');
+  });
+
+  it('Download Local Model… fetches with consent, verifies, and the next answer comes from the download', async () => {
+    const { SCRIPTED } = await tinyModels();
+    const model = readFileSync(await testModel('scripted'));
+    const served: string[] = [];
+    const server = createServer((req, res) => {
+      served.push(req.url ?? '');
+      res.writeHead(200, { 'content-length': model.length, 'content-type': 'application/octet-stream' });
+      res.end(model);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      await setUserSetting('local.modelPath', undefined);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf`;
+      const file = (await vscode.commands.executeCommand('costwise.downloadLocalModel', { key: 'r1-distill-qwen-1.5b', url, confirmed: true })) as string | undefined;
+      assert.ok(file, 'the command returns the downloaded file');
+      assert.deepEqual(served, ['/DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf']);
+      assert.ok(readFileSync(file).equals(model), 'byte for byte');
+      assert.match(file, /globalStorage|costwise/);
+      try {
+        const r = await explain('basic');
+        assert.equal(r?.text.trim(), SCRIPTED.answer);
+        assert.equal(r?.record?.model, 'DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M');
+      } finally {
+        rmSync(file, { force: true }); // later suites must not find an embedded model
+        const api = await costwise();
+        api.local.runtime(api.settings.current().settings);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   describe('discovery', () => {
