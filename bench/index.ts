@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchLedger } from './ledgerBench';
+import { benchLocalRuntime } from './localRuntimeBench';
 import { benchProviders } from './providerBench';
 import { benchRouting } from './routingBench';
 import { results } from './table';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('ledger')) await benchLedger();
   if (!only.length || only.includes('providers')) await benchProviders();
   if (!only.length || only.includes('routing')) await benchRouting();
+  if (!only.length || only.includes('local')) await benchLocalRuntime();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2));
