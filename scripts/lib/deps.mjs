@@ -11,6 +11,14 @@ export function ensureDeps(root) {
   if (fresh) return;
   process.stderr.write('[costwise] installing npm dependencies\n');
   const env = npmEnv(undefined);
-  const r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit', env });
-  if (r.status !== 0) throw new Error('npm could not install the dependencies (see above)');
+  const args = ['--no-audit', '--no-fund', '--loglevel=error'];
+  let r = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', ...args], { cwd: root, stdio: existsSync(lock) ? 'pipe' : 'inherit', env, encoding: 'utf8' });
+  if (r.status !== 0 && existsSync(lock)) {
+    // `npm ci` refuses a lockfile without the optional packages of other platforms (node-llama-cpp's
+    // mac/win builds) when the registry in use does not carry them; `npm install` honours the lockfile's
+    // versions and skips optional packages it cannot get. --no-save leaves the lockfile as it is.
+    process.stderr.write('[costwise] npm ci could not use the lockfile as is; installing from it with npm install\n');
+    r = spawnSync('npm', ['install', '--no-save', ...args], { cwd: root, stdio: 'inherit', env });
+  }
+  if (r.status !== 0) throw new Error(`npm could not install the dependencies${r.stderr ? `:\n${r.stderr}` : ' (see above)'}`);
 }

@@ -13,13 +13,18 @@ import { explainMessages } from '../core/requests/explainPrompt';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
 import { route, UNRESTRICTED, type Decision, type Scored } from '../core/routing/router';
 import { DEFAULT_TIERS } from '../core/routing/tiers';
+import { distillKeyOf } from '../core/runtime/distills';
 import { TIERS, type Tier } from '../core/settings';
 import { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { loadO200k } from '../node/gptTokenizer';
 import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { systemClock } from '../node/systemClock';
 import { defaultLedgerDir } from './ledgerLocation';
+import { bundledRuntimeEntry, explainCommand, type CliIo } from './explainCommand';
 import { renderTable } from './table';
+import { UsageError } from './usageError';
+
+export { UsageError };
 
 const HELP = `costwise — Costwise's spend ledger and price catalog, without VS Code
 
@@ -34,14 +39,25 @@ Usage:
                 [--providers openai,deepseek,anthropic,gemini] [--local MODEL] [--json]
                                             which model Costwise would pick, and why every other
                                             was passed over (no model is called; keys assumed)
+  costwise explain --file F [--lines A-B] [--tier basic|standard|premium] [--model-path M.gguf]
+                [--show-reasoning] [--json] [--config FILE] [--ledger DIR]
+                                            explain code with the cheapest model that meets the tier,
+                                            recorded in the ledger; keys from COSTWISE_<PROVIDER>_API_KEY
+                                            (OPENAI, DEEPSEEK, ANTHROPIC, GEMINI) or the config file
   costwise report [--month YYYY-MM] [--by model|provider|day|workspace|task] [--json|--csv] [--ledger DIR]
                                             a month's spend, grouped (default: this month, by model)
   costwise spend [--ledger DIR] [--json]    today's and this month's spend from the ledger
   costwise --help | --version
 
-The ledger is read from DIR, else $COSTWISE_LEDGER, else desktop VS Code's storage for Costwise.`;
+The ledger is read from DIR, else $COSTWISE_LEDGER, else desktop VS Code's storage for Costwise.
+The config file is FILE, else $COSTWISE_CONFIG, else ~/.config/costwise/config.json:
+  { "budget": { "monthlyUsd": 5 },
+    "providers": { "deepseek": { "apiKey": "sk-…", "baseUrl": "https://api.deepseek.com" } },
+    "local": { "modelPath": "/path/DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf", "threads": 3 } }
+With no budget there, paid models are refused (local models still answer). A file holding keys must not
+be readable by other users (chmod 600). OPENAI_API_KEY, OPENAI_BASE_URL and the like are ignored.`;
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), io: Partial<CliIo> = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -67,6 +83,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       month: { type: 'string' },
       by: { type: 'string' },
       csv: { type: 'boolean' },
+      config: { type: 'string' },
+      'model-path': { type: 'string' },
+      'show-reasoning': { type: 'boolean' },
     },
   });
   const [command] = positionals;
@@ -89,6 +108,14 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   if (command === 'cost') return costCommand(values, out);
   if (command === 'route') return routeCommand(values, out);
+  if (command === 'explain') {
+    const v = values as Values;
+    const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    return explainCommand(
+      { file: str('file') ?? '', lines: str('lines'), tier: str('tier'), modelPath: str('model-path'), ledger: str('ledger'), config: str('config'), reasoning: values['show-reasoning'] === true, json: values.json === true },
+      { out, write: io.write ?? ((s) => process.stdout.write(s)), err: io.err ?? ((s) => process.stderr.write(s.endsWith('\n') ? s : s + '\n')), runtimeEntry: io.runtimeEntry ?? bundledRuntimeEntry() },
+    );
+  }
   if (command === 'report') return reportCommand(values, out);
   if (command === 'spend') {
     const dir = values.ledger ?? defaultLedgerDir();
@@ -136,8 +163,6 @@ function costCommand(values: Values, out: (s: string) => void): number {
   return 0;
 }
 
-export class UsageError extends Error {}
-
 async function routeCommand(values: Values, out: (s: string) => void): Promise<number> {
   const file = typeof values.file === 'string' ? values.file : '';
   if (!file) throw new UsageError('route needs --file F');
@@ -156,7 +181,7 @@ async function routeCommand(values: Values, out: (s: string) => void): Promise<n
   if (bad.length) throw new UsageError(`unknown provider(s): ${bad.join(', ')}`);
   const providers: ProviderStatus[] = wanted.map((p) => ({ provider: p as ProviderKind, endpoint: p, enabled: true, keyPresent: true, reachable: true }));
   const locals: LocalModel[] =
-    typeof values.local === 'string' ? [{ model: values.local, endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, qualityKey: localQualityKey(values.local) }] : [];
+    typeof values.local === 'string' ? [{ model: values.local, endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, qualityKey: distillKeyOf(values.local) }] : [];
   const estimator = new TokenEstimator(await loadO200k());
   const prompt = explainMessages({ text, languageId: extname(file).slice(1) || 'text', fileName: basename(file) }).map((m) => m.content).join('\n');
   const decision = route(buildCandidates(new PriceCatalog(BUILTIN_PRICES), new Date(), providers, locals), {
@@ -224,11 +249,6 @@ function csvCell(s: string): string {
   return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-function localQualityKey(model: string): string | undefined {
-  const m = /(\d+(?:\.\d+)?)b/i.exec(model);
-  if (!m) return undefined;
-  return /llama/i.test(model) ? `r1-distill-llama-${m[1]}b` : `r1-distill-qwen-${m[1]}b`;
-}
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

@@ -7,6 +7,7 @@ import { costOf } from '../core/pricing/cost';
 import { energyCost } from '../core/pricing/energy';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { explainMessages, type ExplainInput } from '../core/requests/explainPrompt';
+import { localPrice } from '../core/requests/localPrice';
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
 import type { Decision, Scored } from '../core/routing/router';
 import { nextTier } from '../core/routing/tiers';
@@ -176,7 +177,7 @@ export class ExplainController implements vscode.Disposable {
     const cf = d.counterfactual?.candidate;
     return {
       provider: providerFor(endpoint, () => this.local.runtime(settings)),
-      price: s.candidate.price ?? (s.candidate.local ? localPrice(s) : undefined),
+      price: s.candidate.price ?? (s.candidate.local ? localPrice(s.candidate) : undefined),
       request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput) },
       promptEstimate: { raw: s.promptTokens, calibrated: s.promptTokens },
       task: 'explain',
@@ -240,20 +241,6 @@ function onlyLocalIsUsable(d: Decision): boolean {
   return remote.every((r) => r.filter === 'key') && d.rejected.some((r) => r.candidate.local && r.filter === 'tier');
 }
 
-/** A local model's "price" for the ledger: energy per token until the runtime measures it (0 when unknown). */
-function localPrice(s: Scored) {
-  const perToken = (s.candidate.localCostPer1kTokens ?? 0) * 1000; // micro-dollars per 1M tokens
-  return {
-    model: s.candidate.model,
-    provider: 'local' as const,
-    effective: '0000-01-01',
-    source: 'local model: priced by energy (generation time x costwise.local.watts x usdPerKwh)',
-    contextWindow: s.candidate.contextWindow,
-    maxOutput: s.candidate.maxOutput,
-    prices: { input: 0, cachedRead: 0, output: perToken },
-    reasoningBilledAsOutput: true,
-  };
-}
 
 function footer(r: RunResult, tier: string): AnswerFooter | undefined {
   if (!r.record) return undefined;

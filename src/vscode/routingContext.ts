@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { evaluateBudget } from '../core/budget/budget';
-import type { ChatProvider } from '../core/chat/chatProvider';
 import type { MonthFold } from '../core/ledger/monthFold';
 import { localDayKey } from '../core/ledger/periods';
 import type { PriceCatalog } from '../core/pricing/priceCatalog';
@@ -11,20 +10,11 @@ import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/r
 import { route, type Decision } from '../core/routing/router';
 import type { CostwiseSettings, Tier } from '../core/settings';
 import type { TokenEstimator } from '../core/tokens/tokenEstimator';
-import { AnthropicProvider } from '../providers/anthropic';
-import { GeminiProvider } from '../providers/gemini';
-import { OpenAICompatibleProvider } from '../providers/openAICompatible';
-import { EmbeddedProvider } from '../runtime/embeddedProvider';
-import type { EmbeddedRuntime } from '../runtime/embeddedRuntime';
+import type { Endpoint } from '../runtime/endpoints';
 import { isLoopback, type ApiKeys } from './apiKeys';
 
-/** Where a candidate's requests go, and with which key. */
-export interface Endpoint {
-  id: string;
-  kind: 'openai-compatible' | 'anthropic' | 'gemini' | 'embedded';
-  baseUrl: string;
-  apiKey: string | undefined;
-}
+export { providerFor, type Endpoint } from '../runtime/endpoints';
+
 
 export interface RoutingInput {
   settings: CostwiseSettings;
@@ -131,17 +121,6 @@ export function decide(candidates: Candidate[], i: RoutingInput): Decision {
   });
 }
 
-export function providerFor(e: Endpoint, embedded?: () => EmbeddedRuntime | undefined): ChatProvider {
-  if (e.kind === 'embedded') {
-    const runtime = embedded?.();
-    if (!runtime) throw new Error('the embedded model is not configured (costwise.local.modelPath)');
-    return new EmbeddedProvider(runtime);
-  }
-  const common = { id: e.id, baseUrl: e.baseUrl, apiKey: e.apiKey ?? '', firstTokenTimeoutMs: 10 * 60_000, idleTimeoutMs: 2 * 60_000 };
-  if (e.kind === 'anthropic') return new AnthropicProvider(common);
-  if (e.kind === 'gemini') return new GeminiProvider(common);
-  return new OpenAICompatibleProvider(common);
-}
 
 /** Whether the file matches one of the local-only globs. */
 export function isPrivateFile(doc: vscode.TextDocument, globs: string[]): boolean {
