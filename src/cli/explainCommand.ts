@@ -121,6 +121,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
         task: 'explain',
         tier: decision.tier,
         workspace: 'cli',
+        file: basename(a.file),
         budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }], warnRatio: 0.8, onLimit: 'ask' },
         ...(chosen.local ? { costFor: (_u: unknown, ms: number) => energyCost(ms / 1000, DEFAULT_ENERGY) } : {}),
         counterfactual: (usage) => (cf?.price && cf.model !== chosen.model ? { model: cf.model, cost: costOf(usage, cf.price) } : undefined),

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
 import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
@@ -157,7 +158,7 @@ export class ExplainController implements vscode.Disposable {
       for (const [i, s] of decision.ranked.slice(0, MAX_ATTEMPTS).entries()) {
         const endpoint = endpoints.get(s.candidate.endpoint)!;
         panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model: s.candidate.model });
-        const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel), panel, abort);
+        const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel, target.fileName), panel, abort);
         if (!result) return undefined;
         const down = result.error && (result.error.kind === 'network' || result.error.kind === 'timeout') && !result.error.billable;
         this.health.report(healthKey(endpoint), !down);
@@ -172,7 +173,7 @@ export class ExplainController implements vscode.Disposable {
     }
   }
 
-  private requestFor(s: Scored, endpoint: Endpoint, messages: ReturnType<typeof explainMessages>, d: Decision, tier: Tier, abort: AbortController, panel: ExplainPanel): RunRequestInput {
+  private requestFor(s: Scored, endpoint: Endpoint, messages: ReturnType<typeof explainMessages>, d: Decision, tier: Tier, abort: AbortController, panel: ExplainPanel, fileName: string): RunRequestInput {
     const { settings } = this.settings.current();
     const cf = d.counterfactual?.candidate;
     return {
@@ -183,6 +184,7 @@ export class ExplainController implements vscode.Disposable {
       task: 'explain',
       tier,
       ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
+      file: basename(fileName),
       budget: settings.budget.policy,
       ...(s.candidate.local ? { costFor: (_usage: unknown, ms: number) => energyCost(ms / 1000, settings.energy) } : {}),
       counterfactual: (usage) => {

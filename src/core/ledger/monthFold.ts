@@ -154,6 +154,18 @@ export class MonthFold {
     return t;
   }
 
+  /** Settled cost by local day and provider. */
+  dailyByProvider(): Map<string, Map<string, MicroUsd>> {
+    const out = new Map<string, Map<string, MicroUsd>>();
+    for (const [key, cost] of this.cells) {
+      const [day, provider] = key.split(SEP) as [string, string];
+      const row = out.get(day) ?? new Map<string, MicroUsd>();
+      row.set(provider, (row.get(provider) ?? 0) + cost);
+      out.set(day, row);
+    }
+    return out;
+  }
+
   /** Settled cost and request count grouped by a field, largest first. */
   breakdown(by: Dimension): Bucket[] {
     return [...this.dims[by]].map(([key, b]) => ({ key, ...b })).sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));

@@ -21,6 +21,8 @@ export interface ReserveRecord {
   /** The process that holds the reservation (`host:pid:start`), to find orphans after a crash. */
   owner: string;
   workspace?: string;
+  /** The explained file's name (no folders), for the report's request table. */
+  file?: string;
   /** Admitted past a limit because the user approved it once, or the policy is "warn". */
   override?: 'approved-once' | 'warn';
 }
@@ -46,6 +48,7 @@ export interface SettleRecord {
   /** What the most expensive model allowed in the tier would have cost for the same usage. */
   counterfactual?: { model: string; cost: MicroUsd };
   workspace?: string;
+  file?: string;
   tier?: string;
 }
 

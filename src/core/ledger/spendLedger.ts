@@ -7,7 +7,7 @@ import { localDayKey, localMonthKey, previousMonthKey } from './periods';
 import type { ReserveRecord, SettleRecord } from './records';
 
 export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at' | 'owner'>;
-export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace'>;
+export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace' | 'file'>;
 /** Decides admission from the spend as it is under the lock. */
 export type Admit = (
   spentIn: (scope: SpendScope) => number,
@@ -102,9 +102,10 @@ export class SpendLedger {
   }
 
   async settle(reservation: ReserveRecord, s: Settlement): Promise<SettleRecord> {
-    const { model, provider, task, workspace } = reservation;
+    const { model, provider, task, workspace, file } = reservation;
     const r: SettleRecord = { v: 1, kind: 'settle', id: reservation.id, at: this.clock.now().toISOString(), reservedAt: reservation.at, model, provider, task, ...s };
     if (workspace !== undefined) r.workspace = workspace;
+    if (file !== undefined) r.file = file;
     await this.store.append(r);
     await this.fold(localMonthKey(new Date(reservation.at)));
     this.changed.fire();

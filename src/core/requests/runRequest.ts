@@ -16,6 +16,8 @@ export interface RunRequestInput {
   request: ChatRequest;
   task: string;
   workspace?: string;
+  /** The explained file's name (no folders). */
+  file?: string;
   budget: BudgetPolicy;
   /** The user approved going past a limit for this one request. */
   approvedOverLimit?: boolean;
@@ -71,7 +73,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   const worstCase = costOf(worst, price);
   let verdict: Verdict | undefined;
   const reservation = await deps.ledger.reserve(
-    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}) },
+    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}), ...(input.file ? { file: input.file } : {}) },
     (spentIn, today) => {
       const v = evaluateBudget(input.budget, { provider: price.provider, model: price.model, local: price.provider === 'local' }, worstCase, spentIn, today);
       verdict = v;

@@ -1,0 +1,61 @@
+import type { MicroUsd } from '../money';
+
+/** The monthly report as plain data: built in the extension host, drawn by the report webview. */
+export interface ReportData {
+  month: string;
+  /** Months with a ledger file, newest first (the month picker). */
+  months: string[];
+  isCurrentMonth: boolean;
+  budget: MicroUsd;
+  kpis: {
+    spend: MicroUsd;
+    reserved: MicroUsd;
+    requests: number;
+    tokens: { input: number; cachedRead: number; cacheWrite: number; output: number; reasoning: number };
+    saved: MicroUsd;
+    localCost: MicroUsd;
+    remoteCost: MicroUsd;
+    localRequests: number;
+    estimatedRequests: number;
+    corruptLines: number;
+  };
+  daily: { days: string[]; providers: string[]; /** cost[provider][day] */ cost: MicroUsd[][] };
+  /** Month-end spend if the daily average so far holds (current month only). */
+  forecast: MicroUsd | undefined;
+  breakdowns: Record<'model' | 'provider' | 'task' | 'workspace', Array<{ key: string; cost: MicroUsd; requests: number }>>;
+  /** One row per settled request, newest first, as columns (compact for 60k rows). */
+  requests: RequestColumns;
+  whatIf: WhatIfRow[];
+  selfHosting: SelfHostingInputs;
+}
+
+export interface RequestColumns {
+  at: string[];
+  file: string[];
+  model: string[];
+  provider: string[];
+  tier: string[];
+  input: number[];
+  output: number[];
+  reasoning: number[];
+  cost: MicroUsd[];
+  estimated: boolean[];
+  outcome: string[];
+}
+
+export interface WhatIfRow {
+  model: string;
+  provider: string;
+  kind: 'remote' | 'local';
+  /** The month's actual usage at this model's prices (or energy); undefined when it cannot be priced. */
+  cost: MicroUsd | undefined;
+  note: string;
+}
+
+/** Editable assumptions for the self-hosting break-even (FACTS.md §4), with the month's API spend. */
+export interface SelfHostingInputs {
+  apiSpendPerMonth: MicroUsd;
+  usdPerCny: number;
+  fullR1: { serverCny: number; amortizationMonths: number; powerKw: number; usdPerKwh: number };
+  distill: { hardwareUsd: number; amortizationMonths: number; watts: number; hoursPerDay: number; usdPerKwh: number };
+}
