@@ -14,7 +14,7 @@ import { LocalModels } from './vscode/localModels';
 import { MarkdownDocument } from './vscode/markdownDocument';
 import { sweepOrphans } from './vscode/orphanSweep';
 import { SettingsGateway } from './vscode/settingsGateway';
-import { REPORT_SCHEME, ReportDocuments } from './vscode/spendReport';
+import { REPORT_VIEW_TYPE, ReportPanel } from './vscode/reportPanel';
 import { StatusBarController } from './vscode/statusBar';
 import { TierStatusItem } from './vscode/tierStatusItem';
 
@@ -27,7 +27,6 @@ export function activate(context: vscode.ExtensionContext) {
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();
-  const reports = new ReportDocuments();
   const local = new LocalModels(context.globalStorageUri, context.extensionUri);
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local);
@@ -47,9 +46,11 @@ export function activate(context: vscode.ExtensionContext) {
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
     }),
     vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
-    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local }, state),
+    }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, reports, local, localView }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, local, localView }),
   );
   return { explain, statusBar, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }

@@ -21,6 +21,7 @@ import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { systemClock } from '../node/systemClock';
 import { defaultLedgerDir } from './ledgerLocation';
 import { bundledRuntimeEntry, explainCommand, type CliIo } from './explainCommand';
+import { csvCell } from '../core/report/reportExport';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
@@ -244,10 +245,6 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
 }
 
 /** A CSV cell: quoted when needed, and never starting with a spreadsheet formula character. */
-function csvCell(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 
 if (require.main === module) {

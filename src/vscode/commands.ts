@@ -3,7 +3,7 @@ import type { SpendLedger } from '../core/ledger/spendLedger';
 import { TIERS, type Tier } from '../core/settings';
 import { ApiKeys } from './apiKeys';
 import type { DecisionDocuments } from './decisionView';
-import type { ReportDocuments } from './spendReport';
+import { ReportPanel } from './reportPanel';
 import type { ExplainController } from './explainController';
 import { downloadLocalModel, showLocalModels } from './localModelCommands';
 import type { LocalModels } from './localModels';
@@ -16,7 +16,7 @@ export interface CommandDeps {
   ledger: SpendLedger;
   explain: ExplainController;
   decisions: DecisionDocuments;
-  reports: ReportDocuments;
+  extensionUri: vscode.Uri;
   local: LocalModels;
   localView: MarkdownDocument;
 }
@@ -109,9 +109,7 @@ async function whyThisModel(d: CommandDeps): Promise<void> {
   await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
 }
 
-/** The month so far as a Markdown preview, until the report webview lands. */
-async function showSpendReport(d: CommandDeps): Promise<void> {
-  d.reports.update(await d.ledger.fold(), d.settings.current().settings.budget.monthly);
-  const doc = await vscode.workspace.openTextDocument(d.reports.uri);
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
+/** The spend report webview (one per window). Returns the panel, for tests. */
+function showSpendReport(d: CommandDeps): ReportPanel {
+  return ReportPanel.show({ extensionUri: d.extensionUri, ledger: d.ledger, settings: d.settings, local: d.local });
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { ReportData } from '../../src/shared/reportData';
 import { FixtureServer } from '../harness/openAIServer';
 import { costwise, openDocument, setUserSetting, waitFor } from './helpers';
 
@@ -69,13 +70,19 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     assert.notEqual(first?.record?.id, second?.record?.id);
   });
 
-  it('"Show Spend Report" shows the month: totals, what routing saved, spend by model', async () => {
-    await vscode.commands.executeCommand('costwise.showReport');
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-report:/spend-report.md'));
-    const text = await waitFor('the report', () => (doc.getText().includes('Saved by routing') ? doc.getText() : undefined));
-    assert.match(text, /\| deepseek-reasoner \| \d+ \| \$/);
-    const saved = /Saved by routing \| \$([\d.]+)/.exec(text);
-    assert.ok(saved && Number(saved[1]) > 0, 'the premium request saved money against gpt-5');
+  it('"Show Spend Report" shows the month: totals to the micro-dollar, what routing saved, spend by model, what-if', async () => {
+    const api = await costwise();
+    const panel = (await vscode.commands.executeCommand('costwise.showReport')) as { shown?: ReportData };
+    const data = await waitFor('the report webview to ask for its data', () => panel.shown, 20_000);
+    const fold = await api.ledger.fold();
+    assert.equal(data.kpis.spend, fold.total, 'the KPI is the ledger total');
+    assert.equal(data.kpis.requests, fold.settled.length);
+    assert.ok(data.breakdowns.model.some((b) => b.key === 'deepseek-reasoner' && b.requests >= 1));
+    assert.ok(data.kpis.saved > 0, 'the premium request saved money against gpt-5');
+    assert.equal(data.requests.at.length, fold.settled.length);
+    assert.ok(data.requests.file[0], 'the explained file’s name is recorded');
+    assert.ok(data.whatIf.some((w) => w.model === 'gpt-5' && w.cost! > data.kpis.spend));
+    assert.ok(data.whatIf.some((w) => w.kind === 'local'));
   });
 
   it('"Why This Model?" shows the whole trace', async () => {

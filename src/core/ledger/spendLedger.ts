@@ -72,6 +72,11 @@ export class SpendLedger {
     });
   }
 
+  /** Months that have a ledger file, oldest first. */
+  months(): Promise<string[]> {
+    return this.store.months();
+  }
+
   async totals(): Promise<SpendTotals> {
     return (await this.fold()).totals(this.clock.now());
   }

@@ -5,7 +5,7 @@ import { energyCost, type EnergyPrice } from '../pricing/energy';
 import type { PriceEntry } from '../pricing/priceEntry';
 import type { Usage } from '../pricing/usage';
 
-import type { ReportData, RequestColumns, WhatIfRow } from './reportData';
+import type { ReportData, RequestColumns, WhatIfRow } from '../../shared/reportData';
 
 export interface ReportOptions {
   months: string[];

@@ -1,4 +1,5 @@
-import type { MicroUsd } from '../money';
+/** Integer micro-dollars. */
+type MicroUsd = number;
 
 /** The monthly report as plain data: built in the extension host, drawn by the report webview. */
 export interface ReportData {
