@@ -3,40 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateBudget } from '../src/core/budget/budget';
 import { MonthFold } from '../src/core/ledger/monthFold';
-import type { LedgerRecord, ReserveRecord, SettleRecord } from '../src/core/ledger/records';
-import { SpendLedger } from '../src/core/ledger/spendLedger';
+import type { LedgerRecord, SettleRecord } from '../src/core/ledger/records';
 import { emptyUsage } from '../src/core/pricing/usage';
+import { SpendLedger } from '../src/core/ledger/spendLedger';
 import { JsonlLedgerStore } from '../src/node/jsonlLedgerStore';
 import { rollupInWorker } from '../src/node/ledgerRollup';
 import { systemClock } from '../src/node/systemClock';
+import { seedMonthLines } from '../test/harness/seedLedger';
 import { percentile, table, timeAsync } from './table';
 
-const MODELS = [
-  ['deepseek-reasoner', 'deepseek'],
-  ['o4-mini', 'openai'],
-  ['claude-sonnet-4-5', 'anthropic'],
-  ['gemini-2.5-flash', 'gemini'],
-  ['r1-distill-qwen-1.5b', 'local'],
-] as const;
-const price = { model: 'deepseek-reasoner', effective: '2025-09-29', source: 'bench' };
-
-/** A heavy user's month: `requests` reserve + settle pairs spread over the month, as the extension writes them. */
-function monthLines(year: number, month: number, requests: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < requests; i++) {
-    const [model, provider] = MODELS[i % MODELS.length]!;
-    const at = new Date(year, month, 1 + (i % 28), 9 + (i % 10), i % 60).toISOString();
-    const id = `${year}-${month}-${i}`;
-    const reserve: ReserveRecord = { v: 1, kind: 'reserve', id, at, model, provider, task: 'explain', amount: 40_000, estimate: { ...emptyUsage('estimated'), inputTokens: 3000, outputTokens: 4096 }, price, owner: 'bench:1:1', workspace: `ws${i % 7}` };
-    const settle: SettleRecord = {
-      v: 1, kind: 'settle', id, at, reservedAt: at, model, provider, task: 'explain',
-      usage: { inputTokens: 1800 + (i % 500), cachedReadTokens: 1024, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 900 + (i % 700), reasoningTokens: 600, source: 'reported' },
-      cost: 1000 + (i % 5000), price, durationMs: 4000, outcome: 'ok', estimatedInputTokens: 2700, workspace: `ws${i % 7}`, tier: 'standard',
-    };
-    lines.push(JSON.stringify(reserve), JSON.stringify(settle));
-  }
-  return lines.join('\n') + '\n';
-}
+const price = { model: 'o4-mini', effective: '2025-04-16', source: 'bench' };
 
 /** What a report without incremental folding does: read it all, parse it all, sum it. */
 function naiveMonth(file: string): number {
@@ -77,7 +53,7 @@ export async function benchLedger(): Promise<void> {
     const monthDir = join(dir, 'month');
     mkdirSync(monthDir);
     const monthStore = new JsonlLedgerStore(monthDir);
-    writeFileSync(monthStore.fileFor('2026-03'), monthLines(2026, 2, 30_000));
+    writeFileSync(monthStore.fileFor('2026-03'), seedMonthLines(2026, 2, 30_000));
     const cold = new SpendLedger(monthStore, systemClock, () => 'x', 'bench');
     const [, coldMs] = await timeAsync(async () => (await cold.fold('2026-03')).summary());
     const [, warmMs] = await timeAsync(async () => (await cold.fold('2026-03')).summary());
@@ -96,7 +72,7 @@ export async function benchLedger(): Promise<void> {
     for (let m = 0; m < 12; m++) {
       const key = `2025-${String(m + 1).padStart(2, '0')}`;
       months.push(key);
-      writeFileSync(yearStore.fileFor(key), monthLines(2025, m, 31_250));
+      writeFileSync(yearStore.fileFor(key), seedMonthLines(2025, m, 31_250));
     }
     let maxLag = 0;
     let last = performance.now();

@@ -1,0 +1,139 @@
+import * as assert from 'node:assert/strict';
+import { MonthFold } from '../../src/core/ledger/monthFold';
+import type { LedgerRecord } from '../../src/core/ledger/records';
+import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
+import { costOf } from '../../src/core/pricing/cost';
+import { DEFAULT_ENERGY } from '../../src/core/pricing/energy';
+import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
+import { buildReport } from '../../src/core/report/buildReport';
+import { reportCsv, reportJson } from '../../src/core/report/reportExport';
+import { isHostToReportView, isReportViewToHost } from '../../src/shared/reportProtocol';
+import { breakEven } from '../../src/shared/selfHosting';
+import { filterRows, sortRows } from '../../src/webview/reportTable';
+import { seedMonthLines } from '../harness/seedLedger';
+
+const catalog = new PriceCatalog(BUILTIN_PRICES).current();
+function foldOf(lines: string, month = '2026-11'): MonthFold {
+  const f = new MonthFold(month);
+  for (const l of lines.split('\n').filter(Boolean)) f.apply(JSON.parse(l) as LedgerRecord);
+  return f;
+}
+const options = (today = '2026-11-20') => ({ months: ['2026-11'], now: new Date(2026, 10, 20), today, budget: 50_000_000, catalog, local: [{ label: 'R1-Distill-Qwen-1.5B (local)', tokensPerSecond: 20 }], energy: DEFAULT_ENERGY });
+
+describe('monthly report data', () => {
+  const fold = foldOf(seedMonthLines(2026, 10, 5000, { estimatedEvery: 97 }));
+  const d = buildReport(fold, options());
+
+  it('KPIs are the ledger’s sums, to the micro-dollar', () => {
+    let spend = 0;
+    let local = 0;
+    let saved = 0;
+    for (const s of fold.settled) {
+      spend += s.cost;
+      if (s.provider === 'local') local += s.cost;
+      if (s.counterfactual && s.counterfactual.cost > s.cost) saved += s.counterfactual.cost - s.cost;
+    }
+    assert.equal(d.kpis.spend, spend);
+    assert.equal(d.kpis.localCost, local);
+    assert.equal(d.kpis.remoteCost, spend - local);
+    assert.equal(d.kpis.saved, saved);
+    assert.equal(d.kpis.requests, 5000);
+    assert.equal(d.kpis.localRequests, 1000);
+    assert.equal(d.kpis.estimatedRequests, Math.ceil(5000 / 97));
+  });
+
+  it('the daily series covers every day of the month and sums to the spend', () => {
+    assert.equal(d.daily.days.length, 30);
+    assert.equal(d.daily.days[0], '2026-11-01');
+    const sum = d.daily.cost.flat().reduce((a, b) => a + b, 0);
+    assert.equal(sum, d.kpis.spend);
+    assert.deepEqual([...d.daily.providers].sort(), ['anthropic', 'deepseek', 'gemini', 'local', 'openai']);
+  });
+
+  it('forecasts the current month from its daily average, and not a past one', () => {
+    assert.equal(d.forecast, Math.round((d.kpis.spend / 20) * 30));
+    assert.equal(buildReport(fold, options('2026-12-03')).forecast, undefined);
+  });
+
+  it('what-if re-prices the month on every catalog model: summed usage equals request-by-request', () => {
+    const ds = d.whatIf.find((w) => w.model === 'deepseek-reasoner')!;
+    const entry = catalog.find((p) => p.model === 'deepseek-reasoner')!;
+    const perRequest = fold.settled.reduce((a, s) => a + costOf(s.usage, entry), 0);
+    // Summing usage first rounds once instead of per request: within one micro-dollar per request.
+    assert.ok(Math.abs(ds.cost! - perRequest) <= fold.settled.length, `${ds.cost} vs ${perRequest}`);
+    assert.equal(d.whatIf.filter((w) => w.kind === 'remote').length, catalog.length);
+    const local = d.whatIf.find((w) => w.kind === 'local')!;
+    assert.ok(local.cost! > 0 && local.cost! < ds.cost!, 'energy at 20 tok/s is cheaper than the cheapest R1 API');
+    const costs = d.whatIf.map((w) => w.cost ?? Infinity);
+    assert.deepEqual(costs, [...costs].sort((a, b) => a - b), 'cheapest first');
+  });
+
+  it('requests come newest first with their file, and export as CSV whose total line matches', () => {
+    assert.equal(d.requests.at.length, 5000);
+    assert.ok(d.requests.at[0]! >= d.requests.at[4999]!);
+    assert.ok(d.requests.file.every((f) => f.length > 0));
+    const csv = reportCsv(d).trim().split('\n');
+    assert.equal(csv.length, 5000 + 2);
+    const total = csv.at(-1)!.split(',');
+    assert.equal(Number(total[9]), d.kpis.spend);
+    const summed = csv.slice(1, -1).reduce((a, l) => a + Number(l.split(',')[9]), 0);
+    assert.equal(summed, d.kpis.spend);
+    const j = JSON.parse(reportJson(d)) as { requests: unknown[]; kpis: { spend: number } };
+    assert.equal(j.requests.length, 5000);
+    assert.equal(j.kpis.spend, d.kpis.spend);
+  });
+
+  it('a file name that looks like a formula or markup stays plain text in the CSV', () => {
+    const hostile = foldOf(seedMonthLines(2026, 10, 10, { files: ['=HYPERLINK("http://x")', '<img src=x onerror=alert(1)>.js'] }));
+    const csv = reportCsv(buildReport(hostile, options()));
+    assert.ok(csv.includes(`"'=HYPERLINK(""http://x"")"`));
+    assert.ok(csv.includes('<img src=x onerror=alert(1)>.js'), 'CSV is data, not HTML');
+  });
+
+  it('an empty month is a report of zeros, not an error', () => {
+    const e = buildReport(new MonthFold('2026-02'), { ...options('2026-11-20'), months: [] });
+    assert.equal(e.kpis.spend, 0);
+    assert.equal(e.daily.days.length, 28);
+    assert.deepEqual(e.daily.providers, []);
+    assert.equal(reportCsv(e).trim().split('\n').length, 2);
+    assert.ok(e.whatIf.every((w) => w.cost === 0 || w.cost === undefined));
+  });
+
+  it('the table filters by every word and sorts by any column', () => {
+    const r = d.requests;
+    const rows = filterRows(r, 'o4-mini premium');
+    assert.equal(rows.length, 1000);
+    assert.ok(rows.every((i) => r.model[i] === 'o4-mini'));
+    assert.equal(filterRows(r, 'nothing-like-this').length, 0);
+    const byCost = sortRows(r, rows, 'cost', true);
+    assert.ok(r.cost[byCost[0]!]! >= r.cost[byCost.at(-1)!]!);
+    const byFile = sortRows(r, filterRows(r, ''), 'file', false);
+    assert.equal(r.file[byFile[0]!], 'App.tsx');
+  });
+});
+
+describe('self-hosting break-even', () => {
+  const base = { apiSpendUsdPerMonth: 50, usdPerCny: 0.14, fullR1: { serverCny: 2_200_000, amortizationMonths: 36, powerKw: 6, usdPerKwh: 0.17 }, distill: { hardwareUsd: 2000, amortizationMonths: 36, watts: 60, hoursPerDay: 2, usdPerKwh: 0.17 } };
+  it('owning 8 x H100 costs about $9,300 a month: ~186 times a $50 API bill', () => {
+    const [r1, distill] = breakEven(base);
+    // 2.2M CNY x 0.14 / 36 = $8,555.6 + 6 kW x 730 h x $0.17 = $744.6
+    assert.equal(Math.round(r1!.monthlyUsd), 9300);
+    assert.equal(Math.round(r1!.timesCurrentSpend), 186);
+    assert.equal(Math.round(distill!.monthlyUsd * 100) / 100, 56.18);
+    assert.equal(distill!.paybackMonths, 40);
+  });
+  it('with no API spend, break-even is never', () => {
+    assert.equal(breakEven({ ...base, apiSpendUsdPerMonth: 0 })[0]!.timesCurrentSpend, Infinity);
+  });
+});
+
+describe('report webview protocol', () => {
+  it('accepts only the messages it knows, with valid fields', () => {
+    assert.ok(isReportViewToHost({ type: 'ready' }));
+    assert.ok(isReportViewToHost({ type: 'month', month: '2026-11' }));
+    assert.ok(isReportViewToHost({ type: 'export', format: 'csv' }));
+    for (const bad of [null, 'ready', { type: 'month', month: '../../etc' }, { type: 'export', format: 'html' }, { type: 'ready', extra: 1 }, { type: 'run', command: 'x' }]) assert.equal(isReportViewToHost(bad), false, JSON.stringify(bad));
+    assert.ok(isHostToReportView({ type: 'exported', file: '/x.csv', total: 1 }));
+    assert.equal(isHostToReportView({ type: 'data' }), false);
+  });
+});
