@@ -6,6 +6,7 @@ import { LazyTokenEstimator } from './node/lazyTokenEstimator';
 import { isOwnerAlive, processOwner } from './node/processOwner';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
+import { BudgetAlerts } from './vscode/budgetAlerts';
 import { registerCommands } from './vscode/commands';
 import { DECISION_SCHEME, DecisionDocuments } from './vscode/decisionView';
 import { ExplainController } from './vscode/explainController';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext) {
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local);
   const statusBar = new StatusBarController(ledger, settings);
+  const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext) {
     local,
     explain,
     statusBar,
+    alerts,
     tierItem,
     store.watch(() => ledger.notifyExternalChange()),
     { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
@@ -52,7 +55,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, local, localView }),
   );
-  return { explain, statusBar, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }
 
 export function deactivate() {}

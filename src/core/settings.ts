@@ -1,4 +1,5 @@
 import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
+import { DEFAULT_ALERT_PERCENTS } from './budget/alerts';
 import { parseLocalSettings, type LocalRuntimeSettings } from './localSettings';
 import { usdToMicro, type MicroUsd } from './money';
 import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
@@ -11,7 +12,7 @@ export const TIERS: readonly Tier[] = ['basic', 'standard', 'premium'];
 /** Settings after validation. A budget that failed validation is 0 (no paid calls), never unlimited. */
 export interface CostwiseSettings {
   endpoint: { baseUrl: string; model: string };
-  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy };
+  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy; /** Shares of a limit (%) that raise a notification once per period. */ alertPercents: number[] };
   maxOutputTokens: number;
   priceOverrides: PriceEntry[];
   defaultTier: Tier;
@@ -56,6 +57,12 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
     if (typeof warn === 'number' && Number.isFinite(warn) && warn >= 1 && warn <= 100) warnRatio = warn / 100;
     else bad('budget.warnPercent', `must be a percentage from 1 to 100 (got ${JSON.stringify(warn)}); using 80.`);
   }
+  let alertPercents = [...DEFAULT_ALERT_PERCENTS];
+  const ap = raw['budget.alertPercents'];
+  if (ap !== undefined && ap !== null) {
+    if (Array.isArray(ap) && ap.length <= 10 && ap.every((p) => typeof p === 'number' && Number.isFinite(p) && p > 0 && p <= 1000)) alertPercents = [...new Set(ap as number[])].sort((a, b) => a - b);
+    else bad('budget.alertPercents', `must be a list of percentages above 0, e.g. [50, 80, 100] (got ${JSON.stringify(ap)}); using 50, 80, 100.`);
+  }
   let onLimit: OnLimit = 'ask';
   const ol = raw['budget.onLimit'];
   if (ol === 'ask' || ol === 'downgrade' || ol === 'warn') onLimit = ol;
@@ -87,7 +94,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   const local = parseLocalSettings(raw, bad);
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit } }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
     problems,
   };
 }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Verdict } from '../core/budget/budget';
 import type { BudgetRefusal } from '../core/ledger/spendLedger';
 import { formatUsd, usdToMicro } from '../core/money';
 import type { SettingsGateway } from './settingsGateway';
@@ -34,18 +33,4 @@ export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGatew
   if (value === undefined) return 'cancelled';
   await settings.setBudget(first.rule.setting === 'costwise.budget.dailyUsd' ? 'budget.dailyUsd' : 'budget.monthlyUsd', Number(value));
   return 'raised';
-}
-
-/** A request went past a warning level (or past a limit under the "warn" policy): say so, once per request. */
-export async function warnAboutBudget(v: Verdict): Promise<void> {
-  const s = v.exceeded[0] ?? v.warnings[0];
-  if (!s) return;
-  const share = s.rule.limit > 0 ? Math.round((s.after / s.rule.limit) * 100) : 100;
-  const what = s.rule.period === 'day' ? 'daily' : 'monthly';
-  const scope = s.rule.model ?? s.rule.provider;
-  const pick = await vscode.window.showWarningMessage(
-    `Costwise: this request can bring the ${what} budget${scope ? ` for ${scope}` : ''} to ${share}% (${formatUsd(s.after)} of ${formatUsd(s.rule.limit)}).`,
-    'Open Budget Settings',
-  );
-  if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'costwise.budget');
 }

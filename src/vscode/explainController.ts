@@ -16,7 +16,7 @@ import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
 import type { AnswerFooter } from '../shared/explainProtocol';
 import type { ApiKeys } from './apiKeys';
-import { askAtLimit, warnAboutBudget } from './budgetPrompts';
+import { askAtLimit } from './budgetPrompts';
 import type { DecisionDocuments } from './decisionView';
 import { EndpointHealth, healthKey } from './endpointHealth';
 import { ExplainPanel } from './explainPanel';
@@ -214,7 +214,6 @@ export class ExplainController implements vscode.Disposable {
         if (result.error) panel.post({ type: 'error', message: result.error.message });
         else panel.post({ type: 'done', footer: footer(result, input.tier ?? '') });
       }
-      if (result.verdict?.warnings.length || result.verdict?.exceeded.length) void warnAboutBudget(result.verdict);
       return result;
     } catch (e) {
       if (e instanceof BudgetRefusal && input.budget.onLimit === 'ask' && !input.approvedOverLimit) {

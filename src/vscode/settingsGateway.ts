@@ -11,6 +11,7 @@ const KEYS = [
   'budget.perModel',
   'budget.warnPercent',
   'budget.onLimit',
+  'budget.alertPercents',
   'maxOutputTokens',
   'prices',
   'defaultTier',
@@ -78,6 +79,10 @@ export class SettingsGateway implements vscode.Disposable {
     const cfg = vscode.workspace.getConfiguration('costwise');
     const current = cfg.inspect<Record<string, unknown>>(`providers.${provider}`)?.globalValue ?? {};
     await cfg.update(`providers.${provider}`, { ...current, enabled: true }, vscode.ConfigurationTarget.Global);
+  }
+
+  async setLocalOnly(on: boolean): Promise<void> {
+    await vscode.workspace.getConfiguration('costwise').update('privacy.localOnly', on, vscode.ConfigurationTarget.Global);
   }
 
   async setLocalModelPath(path: string): Promise<void> {

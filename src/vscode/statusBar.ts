@@ -40,7 +40,8 @@ export class StatusBarController implements vscode.Disposable {
         this.again = false;
         try {
           const { fold, totals } = await this.ledger.snapshot();
-          this.render(totals, fold.corrupt.length, fold.summary().localCost);
+          const summary = fold.summary();
+          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider);
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';
@@ -62,14 +63,14 @@ export class StatusBarController implements vscode.Disposable {
       .then((pick) => pick && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file)));
   }
 
-  private render(t: SpendTotals, corrupt = 0, localEnergy = 0): void {
+  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = []): void {
     const { budget } = this.settings.current().settings;
     const limit = budget.monthly;
     this.text = `$(pulse) ${formatUsd(t.today)} · ${formatUsd(t.month)} / ${formatUsd(limit)}`;
     this.item.text = this.text;
     const share = limit > 0 ? t.month / limit : t.month > 0 ? 1 : 0;
     this.item.backgroundColor =
-      share >= 1 ? new vscode.ThemeColor('statusBarItem.errorBackground') : share >= 0.8 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      share >= 1 ? new vscode.ThemeColor('statusBarItem.errorBackground') : share >= budget.policy.warnRatio ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = {
       label: `Costwise spend: ${formatUsd(t.today)} today, ${formatUsd(t.month)} this month of a ${formatUsd(limit)} budget`,
       role: 'button',
@@ -79,6 +80,10 @@ export class StatusBarController implements vscode.Disposable {
     md.appendMarkdown(`| | |\n|---|---:|\n| Today | ${formatUsdExact(t.today)} |\n| This month | ${formatUsdExact(t.month)} |\n`);
     md.appendMarkdown(`| Still reserved | ${formatUsdExact(t.reserved)} |\n| Monthly budget | ${formatUsdExact(limit)} |\n| Requests | ${t.requests} |\n`);
     if (localEnergy) md.appendMarkdown(`| Local models (energy) | ${formatUsdExact(localEnergy)} |\n`);
+    if (byProvider.length) {
+      md.appendMarkdown(`\n| This month by provider | requests | cost |\n|---|---:|---:|\n`);
+      for (const b of byProvider.slice(0, 6)) md.appendMarkdown(`| ${b.key} | ${b.requests} | ${formatUsd(b.cost)} |\n`);
+    }
     if (t.last) {
       const how = t.last.provider === 'local' ? ' (energy)' : t.last.usage.source === 'estimated' ? ' (estimated)' : '';
       md.appendMarkdown(`\nLast: \`${t.last.model}\` — ${formatUsdExact(t.last.cost)}${how}\n`);

@@ -129,14 +129,14 @@ export class MonthFold {
     if (r.provider === 'local') this.localCost += r.cost;
   }
 
-  /** Settled plus reserved spend in a scope (paid providers and local alike; callers filter). */
-  spent(scope: SpendScope = {}): MicroUsd {
+  /** Settled plus (unless asked not to) reserved spend in a scope (paid providers and local alike; callers filter). */
+  spent(scope: SpendScope = {}, includeReserved = true): MicroUsd {
     let sum = 0;
     for (const [key, cost] of this.cells) {
       const [day, provider, model] = key.split(SEP);
       if (matches(scope, day!, provider!, model!)) sum += cost;
     }
-    for (const r of this.open.values()) if (matches(scope, this.dayOf(r.at), r.provider, r.model)) sum += r.amount;
+    if (includeReserved) for (const r of this.open.values()) if (matches(scope, this.dayOf(r.at), r.provider, r.model)) sum += r.amount;
     return sum;
   }
 
