@@ -50,10 +50,10 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local }, state),
+      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, ledgerDir: ledgerDir.fsPath }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, local, localView }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }

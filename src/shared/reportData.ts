@@ -28,6 +28,8 @@ export interface ReportData {
   requests: RequestColumns;
   whatIf: WhatIfRow[];
   selfHosting: SelfHostingInputs;
+  /** Every month of the selected month's year that has a ledger: spend and requests (the year view). */
+  year: Array<{ month: string; spend: MicroUsd; requests: number; localCost: MicroUsd }>;
 }
 
 export interface RequestColumns {

@@ -17,6 +17,7 @@ export interface CommandDeps {
   explain: ExplainController;
   decisions: DecisionDocuments;
   extensionUri: vscode.Uri;
+  ledgerDir: string;
   local: LocalModels;
   localView: MarkdownDocument;
 }
@@ -111,5 +112,5 @@ async function whyThisModel(d: CommandDeps): Promise<void> {
 
 /** The spend report webview (one per window). Returns the panel, for tests. */
 function showSpendReport(d: CommandDeps): ReportPanel {
-  return ReportPanel.show({ extensionUri: d.extensionUri, ledger: d.ledger, settings: d.settings, local: d.local });
+  return ReportPanel.show({ extensionUri: d.extensionUri, ledger: d.ledger, settings: d.settings, local: d.local, ledgerDir: d.ledgerDir });
 }

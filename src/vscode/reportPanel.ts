@@ -1,7 +1,10 @@
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { localDayKey, localMonthKey } from '../core/ledger/periods';
+import type { MonthSummary } from '../core/ledger/monthFold';
 import type { SpendLedger } from '../core/ledger/spendLedger';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
@@ -9,6 +12,7 @@ import { buildReport } from '../core/report/buildReport';
 import type { ReportData } from '../shared/reportData';
 import { reportCsv, reportJson } from '../core/report/reportExport';
 import { adviseDistills } from '../core/runtime/hardwareAdvisor';
+import { rollupInWorker } from '../node/ledgerRollup';
 import { probeHardware } from '../runtime/hardware';
 import { isReportViewToHost, type HostToReportView, type ReportViewState } from '../shared/reportProtocol';
 import type { LocalModels } from './localModels';
@@ -22,6 +26,7 @@ export interface ReportDeps {
   ledger: SpendLedger;
   settings: SettingsGateway;
   local: LocalModels;
+  ledgerDir: string;
 }
 
 /**
@@ -142,10 +147,33 @@ export class ReportPanel implements vscode.Disposable {
   }
 }
 
+/** Past months never change once closed: their summaries are kept by file size and time. */
+const yearCache = new Map<string, { stamp: string; summary: MonthSummary }>();
+
+/** The other months of `month`'s year, folded in worker threads (a year of a heavy user is ~750k records). */
+async function otherMonthsOf(deps: ReportDeps, month: string, months: string[]): Promise<MonthSummary[]> {
+  const wanted = months.filter((m) => m.slice(0, 4) === month.slice(0, 4) && m !== month);
+  const stampOf = (m: string) => {
+    try {
+      const st = statSync(join(deps.ledgerDir, `spend-${m}.jsonl`));
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return 'missing';
+    }
+  };
+  const stale = wanted.filter((m) => yearCache.get(m)?.stamp !== stampOf(m));
+  if (stale.length) {
+    const fresh = await rollupInWorker(deps.ledgerDir, stale, vscode.Uri.joinPath(deps.extensionUri, 'dist', 'ledgerRollupWorker.js').fsPath);
+    for (const s of fresh) yearCache.set(s.month, { stamp: stampOf(s.month), summary: s });
+  }
+  return wanted.map((m) => yearCache.get(m)!.summary);
+}
+
 /** Everything the report needs for a month, read from the ledger and the settings. */
 export async function buildFor(deps: ReportDeps, month: string): Promise<ReportData> {
   const { settings } = deps.settings.current();
   const [fold, months, hw] = await Promise.all([deps.ledger.fold(month), deps.ledger.months(), probeHardware()]);
+  const otherMonths = await otherMonthsOf(deps, month, months).catch(() => []);
   const now = new Date();
   const runtime = deps.local.runtime(settings);
   const local = adviseDistills(hw)
@@ -160,5 +188,6 @@ export async function buildFor(deps: ReportDeps, month: string): Promise<ReportD
     catalog: new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides).current(),
     local,
     energy: settings.energy,
+    otherMonths,
   });
 }

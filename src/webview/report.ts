@@ -186,6 +186,24 @@ function drawRequests(holder: HTMLElement, d: ReportData): void {
   );
 }
 
+function yearSection(d: ReportData): HTMLElement {
+  const body = el('tbody');
+  let spend = 0;
+  let requests = 0;
+  for (const m of d.year) {
+    spend += m.spend;
+    requests += m.requests;
+    const go = el('button', { type: 'button', class: 'sort', 'aria-label': `Show ${m.month}` }, m.month);
+    go.addEventListener('click', () => {
+      vscode.setState({ month: m.month });
+      vscode.postMessage({ type: 'month', month: m.month });
+    });
+    body.append(el('tr', m.month === d.month ? { class: 'current', 'aria-current': 'true' } : {}, el('td', {}, go), el('td', { class: 'num' }, int(m.requests)), el('td', { class: 'num' }, formatUsd(m.spend)), el('td', { class: 'num' }, formatUsd(m.localCost))));
+  }
+  body.append(el('tr', { class: 'total' }, el('td', {}, `${d.month.slice(0, 4)} so far`), el('td', { class: 'num' }, int(requests)), el('td', { class: 'num' }, formatUsd(spend)), el('td', {}, '')));
+  return el('section', { class: 'year', 'aria-label': 'The year' }, el('h2', {}, `The year ${d.month.slice(0, 4)}`), el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'month'), el('th', { class: 'num' }, 'requests'), el('th', { class: 'num' }, 'spend'), el('th', { class: 'num' }, 'local (energy)'))), body));
+}
+
 function whatIfSection(d: ReportData): HTMLElement {
   const body = el('tbody');
   const actual = d.kpis.spend;
@@ -255,6 +273,7 @@ function render(d: ReportData): void {
     chartSection(d),
     el('section', { class: 'breakdowns', 'aria-label': 'Breakdowns' }, bucketTable('model', d.breakdowns.model, total), bucketTable('provider', d.breakdowns.provider, total), bucketTable('task', d.breakdowns.task, total), bucketTable('workspace', d.breakdowns.workspace, total)),
     requestsSection(d),
+    yearSection(d),
     whatIfSection(d),
     selfHostingSection(d),
   );

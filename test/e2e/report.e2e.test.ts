@@ -46,6 +46,8 @@ describe('e2e: the spend report on a heavy user’s month (60,000 requests in th
     const ledger = cs.ledgerDir('costwise.costwise');
     mkdirSync(ledger, { recursive: true });
     writeFileSync(join(ledger, `spend-${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}.jsonl`), lines);
+    // An earlier month of the same year, for the year view (folded in a worker thread).
+    if (now.getMonth() > 0) writeFileSync(join(ledger, `spend-${now.getFullYear()}-${String(now.getMonth()).padStart(2, '0')}.jsonl`), seedMonthLines(now.getFullYear(), now.getMonth() - 1, 1000));
     cs.installExtension(vsix);
     await cs.start();
     browser = await launchBrowser(toolchainFromEnv().chromium);
@@ -83,6 +85,9 @@ describe('e2e: the spend report on a heavy user’s month (60,000 requests in th
       return n > 1000 ? n : undefined;
     });
     assert.ok(painted > 1000, `${painted} painted pixels`);
+    const year = await frame.locator('.year tbody tr').allInnerTexts();
+    assert.equal(year.length, new Date().getMonth() > 0 ? 3 : 2, year.join(' | '));
+    assert.match(year.at(-1)!, /so far\s+61,000/);
     await page.screenshot({ path: join(SHOTS, 'e2e-report-dark.png') });
   });
 

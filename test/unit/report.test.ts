@@ -90,6 +90,12 @@ describe('monthly report data', () => {
     assert.ok(csv.includes('<img src=x onerror=alert(1)>.js'), 'CSV is data, not HTML');
   });
 
+  it('the year lists the other months of the same year with this one, in order', () => {
+    const other = (month: string, total: number) => ({ ...new MonthFold(month).summary(), total, requests: 3 });
+    const y = buildReport(fold, { ...options(), otherMonths: [other('2026-03', 5), other('2025-12', 7), other('2026-11', 999)] }).year;
+    assert.deepEqual(y.map((m) => [m.month, m.spend]), [['2026-03', 5], ['2026-11', d.kpis.spend]]);
+  });
+
   it('an empty month is a report of zeros, not an error', () => {
     const e = buildReport(new MonthFold('2026-02'), { ...options('2026-11-20'), months: [] });
     assert.equal(e.kpis.spend, 0);

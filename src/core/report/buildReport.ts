@@ -1,4 +1,4 @@
-import type { MonthFold } from '../ledger/monthFold';
+import type { MonthFold, MonthSummary } from '../ledger/monthFold';
 import type { MicroUsd } from '../money';
 import { costOf } from '../pricing/cost';
 import { energyCost, type EnergyPrice } from '../pricing/energy';
@@ -18,6 +18,8 @@ export interface ReportOptions {
   /** Local options for the what-if: a label and its decode speed on this machine. */
   local: Array<{ label: string; tokensPerSecond: number }>;
   energy: EnergyPrice;
+  /** Summaries of the other months of the year (folded elsewhere, e.g. in worker threads). */
+  otherMonths?: MonthSummary[];
 }
 
 function daysOf(month: string): string[] {
@@ -126,6 +128,9 @@ export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
       fullR1: { serverCny: 2_200_000, amortizationMonths: 36, powerKw: 6, usdPerKwh: o.energy.usdPerKwh },
       distill: { hardwareUsd: 2000, amortizationMonths: 36, watts: o.energy.watts, hoursPerDay: 2, usdPerKwh: o.energy.usdPerKwh },
     },
+    year: [...(o.otherMonths ?? []).filter((m) => m.month.slice(0, 4) === fold.month.slice(0, 4) && m.month !== fold.month), s]
+      .map((m) => ({ month: m.month, spend: m.total, requests: m.requests, localCost: m.localCost }))
+      .sort((a, b) => a.month.localeCompare(b.month)),
   };
 }
 
