@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { benchLedger } from './ledgerBench';
 import { benchLocalRuntime } from './localRuntimeBench';
 import { benchProviders } from './providerBench';
+import { benchReport } from './reportBench';
 import { benchRouting } from './routingBench';
 import { results } from './table';
 import { benchTokens } from './tokensBench';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('ledger')) await benchLedger();
   if (!only.length || only.includes('providers')) await benchProviders();
   if (!only.length || only.includes('routing')) await benchRouting();
+  if (!only.length || only.includes('report')) await benchReport();
   if (!only.length || only.includes('local')) await benchLocalRuntime();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });

@@ -68,6 +68,23 @@ describe('monthly report data', () => {
     assert.deepEqual(costs, [...costs].sort((a, b) => a - b), 'cheapest first');
   });
 
+  it('a model priced higher above a prompt size is priced on each side of its threshold', () => {
+    const tiered = catalog.find((p) => p.above)!;
+    const lines = seedMonthLines(2026, 10, 40)
+      .split('\n')
+      .filter(Boolean)
+      .map((l, i) => {
+        const r = JSON.parse(l) as LedgerRecord & { usage?: { inputTokens: number } };
+        if (r.kind === 'settle' && i % 4 === 1) r.usage!.inputTokens = tiered.above!.threshold + 5000;
+        return JSON.stringify(r);
+      })
+      .join('\n');
+    const f = foldOf(lines);
+    const w = buildReport(f, options()).whatIf.find((x) => x.model === tiered.model)!;
+    const perRequest = f.settled.reduce((a, s) => a + costOf(s.usage, tiered), 0);
+    assert.ok(Math.abs(w.cost! - perRequest) <= f.settled.length, `${tiered.model}: ${w.cost} vs ${perRequest}`);
+  });
+
   it('requests come newest first with their file, and export as CSV whose total line matches', () => {
     assert.equal(d.requests.at.length, 5000);
     assert.ok(d.requests.at[0]! >= d.requests.at[4999]!);

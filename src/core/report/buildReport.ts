@@ -3,7 +3,7 @@ import type { MicroUsd } from '../money';
 import { costOf } from '../pricing/cost';
 import { energyCost, type EnergyPrice } from '../pricing/energy';
 import type { PriceEntry } from '../pricing/priceEntry';
-import type { Usage } from '../pricing/usage';
+import { promptTokens, type Usage } from '../pricing/usage';
 
 import type { ReportData, RequestColumns, WhatIfRow } from '../../shared/reportData';
 
@@ -28,6 +28,19 @@ function daysOf(month: string): string[] {
   return Array.from({ length: n }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`);
 }
 
+function emptySum(): Usage {
+  return { inputTokens: 0, cachedReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0, source: 'reported' };
+}
+
+function addTo(sum: Usage, u: Usage): void {
+  sum.inputTokens += u.inputTokens;
+  sum.cachedReadTokens += u.cachedReadTokens;
+  sum.cacheWrite5mTokens += u.cacheWrite5mTokens;
+  sum.cacheWrite1hTokens += u.cacheWrite1hTokens;
+  sum.outputTokens += u.outputTokens;
+  sum.reasoningTokens += u.reasoningTokens;
+}
+
 /** Usage as a model without cache-write prices would bill it (writes are plain input there). */
 function asPlainCache(u: Usage): Usage {
   const writes = u.cacheWrite5mTokens + u.cacheWrite1hTokens;
@@ -40,22 +53,22 @@ function asPlainCache(u: Usage): Usage {
  * prompt size (long-context tiers) are priced request by request.
  */
 export function whatIf(fold: MonthFold, catalog: PriceEntry[], local: ReportOptions['local'], energy: EnergyPrice): WhatIfRow[] {
-  const sum: Usage = { inputTokens: 0, cachedReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0, reasoningTokens: 0, source: 'reported' };
+  // Usage summed per prompt-size threshold in use (0 = every request): each model's price is linear
+  // within a tier, so the month costs the same as pricing request by request, less per-request rounding.
+  const thresholds = [0, ...new Set(catalog.flatMap((p) => (p.above ? [p.above.threshold] : [])))];
+  const below = new Map<number, Usage>(thresholds.map((t) => [t, emptySum()]));
+  const aboveSum = new Map<number, Usage>(thresholds.map((t) => [t, emptySum()]));
   for (const r of fold.settled) {
-    const u = r.usage;
-    sum.inputTokens += u.inputTokens;
-    sum.cachedReadTokens += u.cachedReadTokens;
-    sum.cacheWrite5mTokens += u.cacheWrite5mTokens;
-    sum.cacheWrite1hTokens += u.cacheWrite1hTokens;
-    sum.outputTokens += u.outputTokens;
-    sum.reasoningTokens += u.reasoningTokens;
+    const prompt = promptTokens(r.usage);
+    for (const t of thresholds) addTo(t && prompt > t ? aboveSum.get(t)! : below.get(t)!, r.usage);
   }
+  const sum = below.get(0)!;
   const rows: WhatIfRow[] = catalog.map((p) => {
     const fix = (u: Usage) => (p.prices.cacheWrite5m === undefined || p.prices.cacheWrite1h === undefined ? asPlainCache(u) : u);
     try {
-      let cost = 0;
-      if (p.above) for (const r of fold.settled) cost += costOf(fix(r.usage), p);
-      else cost = costOf(fix(sum), p);
+      const cost = p.above
+        ? costOf(fix(below.get(p.above.threshold)!), { ...p, above: undefined }) + costOf(fix(aboveSum.get(p.above.threshold)!), { ...p, prices: p.above.prices, above: undefined })
+        : costOf(fix(sum), p);
       return { model: p.model, provider: p.provider, kind: 'remote' as const, cost, note: `list price since ${p.effective}` };
     } catch (e) {
       return { model: p.model, provider: p.provider, kind: 'remote' as const, cost: undefined, note: (e as Error).message };
