@@ -20,6 +20,8 @@ if (bad.length) {
   process.exit(2);
 }
 const suites = asked.length ? asked : ALL;
+// `npm run test:soak`: the long fuzz and kill runs (minutes each) instead of their short CI mode.
+if (process.argv.includes('--soak')) process.env.COSTWISE_SOAK = '1';
 
 function step(title, fn) {
   const t = Date.now();

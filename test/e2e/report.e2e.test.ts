@@ -145,6 +145,15 @@ describe('e2e: the spend report on a heavy user’s month (60,000 requests in th
     assert.notEqual(colours[0], colours[1]);
   });
 
+  it('comes back after a window reload, on the month it showed', async () => {
+    const page = browser.page;
+    await runCommand(page, 'Developer: Reload Window');
+    await waitForWorkbench(page);
+    const frame = webviewFrame(page);
+    const spend = await poll('the restored report', async () => (await frame.locator('.kpi[aria-label^="Spend:"] .kpi-value').innerText({ timeout: 1000 })) || undefined, 90_000);
+    assert.equal(spend, formatUsd(total));
+  });
+
   it('the status bar text and colour change when a request crosses the warning level', async () => {
     const page = browser.page;
     const item = statusBarItem(page, 'costwise.costwise.spend');
