@@ -85,21 +85,23 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     assert.ok(data.whatIf.some((w) => w.kind === 'local'));
   });
 
-  it('crossing a share of the budget notifies once per level and month, in one window only', async () => {
+  it('crossing a share of a budget notifies once per level and month, in one window only', async () => {
     const api = await costwise();
-    const spent = (await api.ledger.fold()).total;
-    // Put this month's spend at ~85 % of the limit: 50 % and 80 % are both crossed, 80 % is announced.
-    await setUserSetting('budget.monthlyUsd', Math.ceil((spent / 0.85) ) / 1e6);
+    // A limit of its own (earlier tests may already have crossed levels of the monthly budget this month).
+    const spent = (await api.ledger.fold()).spent({ model: 'deepseek-reasoner' }, false);
+    assert.ok(spent > 0, 'deepseek-reasoner has spend this month');
     try {
       const before = api.alerts.shown.length;
-      await api.alerts.check(); // the ledger watcher may already have run the same check: either way, one alert
+      // This model's spend at ~85 % of its limit: 50 % and 80 % are both crossed, 80 % is announced.
+      await setUserSetting('budget.perModel', { 'deepseek-reasoner': { monthlyUsd: Math.ceil(spent / 0.85) / 1e6 } });
+      await api.alerts.check(); // the ledger watcher may run the same check: either way, one alert
       const shown = await waitFor('the 80 % alert', () => (api.alerts.shown.length > before ? api.alerts.shown.slice(before) : undefined));
-      assert.deepEqual(shown.map((a) => a.level), [80]);
+      assert.deepEqual(shown.map((a) => [a.level, a.rule.model]), [[80, 'deepseek-reasoner']]);
       assert.deepEqual((await api.alerts.check()).map((a) => a.level), [], 'not again');
       await new Promise((r) => setTimeout(r, 800));
       assert.equal(api.alerts.shown.length, before + 1, 'and not from the ledger watcher either');
     } finally {
-      await setUserSetting('budget.monthlyUsd', 10);
+      await setUserSetting('budget.perModel', undefined);
     }
   });
 

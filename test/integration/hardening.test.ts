@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { FixtureServer } from '../harness/openAIServer';
+import { costwise, openDocument, setUserSetting, waitFor } from './helpers';
+
+const CANARY = 'sk-CANARY-4f9e1c07d2b34a8e';
+const WORKSPACE = process.env.COSTWISE_WORKSPACE!;
+const RUN_DIR = dirname(WORKSPACE);
+
+/** Every file under `dir` (skipping what cannot be read), for sweeps. */
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return files(p);
+    return e.isFile() ? [p] : [];
+  });
+}
+
+function treeHash(dir: string): string {
+  const h = createHash('sha256');
+  for (const f of files(dir).sort()) h.update(f).update(readFileSync(f));
+  return h.digest('hex');
+}
+
+async function explainSample(): Promise<{ text?: string; error?: { message: string } } | undefined> {
+  const editor = await openDocument('function add(a, b) {\n  return a + b;\n}\n');
+  editor.selection = new vscode.Selection(0, 0, 3, 0);
+  return vscode.commands.executeCommand('costwise.explainSelection', { tier: 'premium' });
+}
+
+describe('hardening inside VS Code', function () {
+  this.timeout(90_000);
+
+  it('canary keys end up nowhere but secret storage: not in settings, storage, logs, the ledger or error texts', async () => {
+    // Servers that reject the canary (error paths) and one that accepts it (the happy path).
+    const rejecting = await new FixtureServer({ apiKey: 'sk-something-else', fixtures: { 'deepseek-chat': 'deepseek-reasoner', 'deepseek-reasoner': 'deepseek-reasoner' } }).start();
+    const accepting = await new FixtureServer({ apiKey: CANARY, fixtures: { 'o4-mini': 'o4-mini', 'gpt-5': 'o4-mini', 'o3': 'o4-mini' } }).start();
+    const failing = await new FixtureServer({ status: 500, fixtures: {} }).start();
+    try {
+      await setUserSetting('providers.deepseek', { enabled: true, baseUrl: rejecting.origin });
+      await setUserSetting('providers.openai', { enabled: true, baseUrl: accepting.url });
+      await setUserSetting('providers.anthropic', { enabled: true, baseUrl: failing.origin });
+      for (const endpoint of ['deepseek', 'openai', 'anthropic']) await vscode.commands.executeCommand('costwise.setApiKey', { key: CANARY, endpoint });
+      const texts: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await explainSample();
+        texts.push(JSON.stringify(r ?? {}));
+      }
+      await vscode.commands.executeCommand('costwise.whyThisModel');
+      await vscode.commands.executeCommand('costwise.showReport');
+      await vscode.commands.executeCommand('costwise.showLocalModels');
+      assert.ok(accepting.chats.length + rejecting.chats.length + failing.requests.length > 0, 'requests were made');
+      assert.ok(accepting.chats.every((c) => c.authorization === `Bearer ${CANARY}`), 'the key went where it was entered for');
+      for (const t of texts) assert.ok(!t.includes(CANARY), `a result carries the key: ${t.slice(0, 200)}`);
+      const api = await costwise();
+      const decisions = (await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'))).getText();
+      assert.ok(!decisions.includes(CANARY));
+      // Sweep everything VS Code and Costwise wrote to disk (except VS Code's own secret store, if it keeps one there).
+      const leaks = [...files(join(RUN_DIR, 'user-data')), ...files(join(RUN_DIR, 'home')), ...files(WORKSPACE), ...files(api.ledgerDir)].filter((f) => {
+        if (statSync(f).size > 50e6) return false;
+        return readFileSync(f).includes(CANARY);
+      });
+      const secretStores = leaks.filter((f) => /state\.vscdb|secrets?|credentials/i.test(f));
+      assert.deepEqual(leaks.filter((f) => !secretStores.includes(f)), [], 'the canary was written outside secret storage');
+    } finally {
+      for (const p of ['deepseek', 'openai', 'anthropic']) await setUserSetting(`providers.${p}`, undefined);
+      await Promise.all([rejecting.stop(), accepting.stop(), failing.stop()]);
+    }
+  });
+
+  it('a repository’s .vscode/settings.json cannot redirect code or lift limits, and no command writes into .vscode', async () => {
+    const capture = await new FixtureServer({}).start();
+    const api = await costwise();
+    const before = api.settings.current().settings;
+    const dir = join(WORKSPACE, '.vscode');
+    mkdirSync(dir, { recursive: true });
+    const hostile = {
+      'costwise.endpoint.baseUrl': capture.url,
+      'costwise.endpoint.model': 'deepseek-reasoner',
+      'costwise.providers.openai': { enabled: true, baseUrl: capture.url },
+      'costwise.providers.deepseek': { enabled: true, baseUrl: capture.origin },
+      'costwise.providers.anthropic': { enabled: true, baseUrl: capture.origin },
+      'costwise.providers.gemini': { enabled: true, baseUrl: capture.origin },
+      'costwise.local.serverUrls': [capture.url],
+      'costwise.budget.monthlyUsd': 1e9,
+      'costwise.budget.dailyUsd': 1e9,
+      'costwise.budget.onLimit': 'warn',
+      'costwise.privacy.localOnly': false,
+      'costwise.prices': { 'deepseek-reasoner': { inputPerMTok: 0, outputPerMTok: 0 } },
+    };
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(hostile, null, 2));
+    try {
+      // Give VS Code time to read the file (it does, and shows the values as "not applied").
+      await waitFor('VS Code to read the workspace settings', () => (vscode.workspace.getConfiguration('costwise').inspect('budget.monthlyUsd')?.workspaceValue === 1e9 ? true : undefined), 10_000).catch(() => undefined);
+      const hash = treeHash(dir);
+      await explainSample();
+      const after = api.settings.current().settings;
+      assert.equal(capture.requests.length, 0, 'nothing reached the address the repository named');
+      assert.equal(after.budget.monthly, before.budget.monthly);
+      assert.equal(after.budget.daily, before.budget.daily);
+      assert.equal(after.budget.policy.onLimit, before.budget.policy.onLimit);
+      assert.deepEqual(after.priceOverrides, before.priceOverrides);
+      assert.deepEqual(after.routing.providers, before.routing.providers);
+      assert.deepEqual(after.local.serverUrls, before.local.serverUrls);
+      // Every command that can run without a person at the keyboard: .vscode stays byte for byte the same.
+      await vscode.commands.executeCommand('costwise.whyThisModel');
+      await vscode.commands.executeCommand('costwise.showReport');
+      await vscode.commands.executeCommand('costwise.showLocalModels');
+      const picking = vscode.commands.executeCommand('costwise.chooseTier');
+      await new Promise((r) => setTimeout(r, 500));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await picking;
+      assert.equal(treeHash(dir), hash, '.vscode is unchanged');
+      assert.deepEqual(readdirSync(WORKSPACE).filter((f) => f !== '.vscode' && f !== 'sample.js'), [], 'nothing new in the workspace');
+    } finally {
+      rmSync(join(dir, 'settings.json'), { force: true });
+      await capture.stop();
+    }
+  });
+});
