@@ -1,14 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpendLedger } from '../../src/core/ledger/spendLedger';
 import { localMonthKey } from '../../src/core/ledger/periods';
 import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
 import { systemClock } from '../../src/node/systemClock';
+import { FixtureServer } from '../harness/openAIServer';
 
 const WORKER = join(__dirname, '..', 'harness', 'ledgerWorker.js');
+const CLI = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
 function runWorker(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -50,8 +52,41 @@ describe('ledger shared by several processes', function () {
     assert.deepEqual(new Set(lines.map((l) => l.id)), new Set(admitted));
   });
 
-  it('a writer SIGKILLed mid-append, again and again, loses no acknowledged record', async () => {
-    const kills = Number(process.env.COSTWISE_KILLS ?? 12);
+  it('2 spending processes and 6 CLI `costwise explain` processes against one $0.02 budget: never over, each reservation settled once', async () => {
+    const server = await new FixtureServer({ apiKey: 'sk-procs', delayMs: 2, fixtures: { 'deepseek-chat': 'deepseek-reasoner', 'deepseek-reasoner': 'deepseek-reasoner' } }).start();
+    try {
+      const sample = join(dir, 'add.js');
+      writeFileSync(sample, 'function add(a, b) {\n  return a + b;\n}\n');
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ budget: { monthlyUsd: 0.02 }, providers: { deepseek: { baseUrl: server.origin } } }), { mode: 0o600 });
+      const cli = () =>
+        new Promise<number>((resolve) => {
+          const child = spawn(process.execPath, [CLI, 'explain', '--file', sample, '--config', config, '--ledger', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_DEEPSEEK_API_KEY: 'sk-procs' } });
+          child.stdout.resume();
+          child.stderr.resume();
+          child.on('close', (code) => resolve(code ?? -1));
+        });
+      const [w1, w2, ...codes] = await Promise.all([runWorker(['reserve', dir, '25', '300', '20000']), runWorker(['reserve', dir, '25', '300', '20000']), ...Array.from({ length: 6 }, cli)]);
+      const workers = [w1, w2].map((o) => JSON.parse(o as string) as { admitted: string[]; other: number });
+      assert.ok(codes.every((c) => c === 0 || c === 3), `CLI exit codes ${codes.join(',')} (0 answered, 3 refused for budget)`);
+      assert.equal(workers.reduce((a, w) => a + w.other, 0), 0);
+      const f = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => 'x', 'reader').fold();
+      assert.ok(f.total + f.reserved() <= 20_000, `spent ${f.total} of 20000`);
+      assert.equal(f.open.size, 0, 'every reservation settled');
+      assert.equal(f.duplicates, 0, 'none settled twice');
+      const cliSettled = f.settled.filter((r) => r.workspace === 'cli').length;
+      assert.equal(cliSettled, codes.filter((c) => c === 0).length);
+      assert.equal(server.chats.length, cliSettled, 'no request went out without a reservation');
+      process.stdout.write(`      admitted: ${workers[0]!.admitted.length} + ${workers[1]!.admitted.length} (workers), ${cliSettled} of 6 (CLI); spent ${f.total} of 20000 micro-USD\n`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a writer SIGKILLed mid-append, again and again, loses no acknowledged record', async function () {
+    // CI: 20 kills; `npm run test:soak`: 1,000.
+    const kills = Number(process.env.COSTWISE_KILLS ?? (process.env.COSTWISE_SOAK === '1' ? 1000 : 20));
+    this.timeout(kills * 2_000);
     const acked = new Map<string, 'reserved' | 'settled'>();
     for (let i = 0; i < kills; i++) {
       const child = spawn(process.execPath, [WORKER, 'append', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -88,5 +123,11 @@ describe('ledger shared by several processes', function () {
     // Reservations whose settlement was cut off are orphans: found and settled at their reserved amount.
     const orphans = await ledger.orphans(() => false, 6 * 3600_000);
     assert.equal(orphans.length, f.open.size);
+    const settledBefore = f.settled.length; // (the fold is live: it grows as orphans are settled)
+    for (const o of orphans) await ledger.settle(o, { usage: o.estimate, cost: o.amount, price: o.price, durationMs: 0, outcome: 'orphaned' });
+    const after = await ledger.fold();
+    assert.equal(after.open.size, 0, 'no reservation is left open');
+    assert.equal(after.total, 5 * settledBefore + 7 * orphans.length, 'orphans count at their reserved amount, exactly');
+    process.stdout.write(`      ${kills} kills: ${acked.size} acknowledged records kept, ${orphans.length} orphans settled, ${f.corrupt.length} torn lines reported\n`);
   });
 });
