@@ -42,6 +42,12 @@ function check(text: string): void {
   if (text.length > MAX_SELECTION_CHARS) {
     throw new TargetError(`The selection has ${text.length.toLocaleString('en-US')} characters; Costwise explains at most ${MAX_SELECTION_CHARS.toLocaleString('en-US')} at a time. Select a smaller part.`);
   }
+  // VS Code shows bytes it could not decode as U+FFFD: many of them mean a binary or wrongly decoded file.
+  let undecodable = 0;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) undecodable++;
+  if (undecodable > 8 && undecodable > text.length / 100) {
+    throw new TargetError(`The selection has ${undecodable.toLocaleString('en-US')} characters that could not be decoded: the file is binary or not in its editor encoding. Reopen it with the right encoding (status bar) to explain it.`);
+  }
 }
 
 const CALLABLE = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor, vscode.SymbolKind.Class]);

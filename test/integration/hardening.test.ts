@@ -121,4 +121,37 @@ describe('hardening inside VS Code', function () {
       await capture.stop();
     }
   });
+
+  it('bad selections get a clear refusal and cost nothing: 5 MB, NUL bytes, undecodable bytes, larger than every context window', async () => {
+    const server = await new FixtureServer({ apiKey: 'sk-sel', fixtures: { 'deepseek-reasoner': 'deepseek-reasoner', 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    const api = await costwise();
+    const ledgerBefore = (await api.ledger.fold()).settled.length;
+    try {
+      await setUserSetting('providers.deepseek', { enabled: true, baseUrl: server.origin });
+      await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-sel', endpoint: 'deepseek' });
+      const explainAll = async (doc: vscode.TextDocument) => {
+        const editor = await vscode.window.showTextDocument(doc);
+        editor.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
+        return vscode.commands.executeCommand('costwise.explainSelection');
+      };
+      const huge = 'const x = 1; // padding to five megabytes of code\n'.repeat(100_000);
+      assert.equal(await explainAll(await vscode.workspace.openTextDocument({ content: huge, language: 'javascript' })), undefined);
+      assert.equal(await explainAll(await vscode.workspace.openTextDocument({ content: 'a\u0000b\u0000c', language: 'plaintext' })), undefined);
+      const latin = join(RUN_DIR, 'latin1.bin');
+      writeFileSync(latin, Buffer.from(Array.from({ length: 4000 }, (_, i) => (i % 7 === 0 ? 0xff : 0xe9))));
+      assert.equal(await explainAll(await vscode.workspace.openTextDocument(vscode.Uri.file(latin))), undefined);
+      // 190,000 characters (~48k tokens) with only a 4k-token local model allowed: no model can take it.
+      await setUserSetting('privacy.localOnly', true);
+      await setUserSetting('endpoint.baseUrl', server.url);
+      await setUserSetting('endpoint.model', 'r1-distill-test-4k');
+      const big = 'function f(a) { return a * 2 + 1; } // xxxxxxxx\n'.repeat(3800);
+      assert.equal(await explainAll(await vscode.workspace.openTextDocument({ content: big, language: 'javascript' })), undefined);
+      assert.match(api.explain.lastDecision?.summary ?? '', /context|no model|local-only/i);
+      assert.equal(server.chats.length, 0, 'no request was sent');
+      assert.equal((await api.ledger.fold()).settled.length, ledgerBefore, 'nothing was recorded');
+    } finally {
+      for (const k of ['providers.deepseek', 'privacy.localOnly', 'endpoint.baseUrl', 'endpoint.model']) await setUserSetting(k, undefined);
+      await server.stop();
+    }
+  });
 });
