@@ -32,6 +32,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.whyThisModel', () => whyThisModel(d)),
     vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
     vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
+    vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
   ];
 }
@@ -113,4 +114,12 @@ async function whyThisModel(d: CommandDeps): Promise<void> {
 /** The spend report webview (one per window). Returns the panel, for tests. */
 function showSpendReport(d: CommandDeps): ReportPanel {
   return ReportPanel.show({ extensionUri: d.extensionUri, ledger: d.ledger, settings: d.settings, local: d.local, ledgerDir: d.ledgerDir });
+}
+
+/** Local-only mode on or off: with it on, code never leaves this machine. */
+async function toggleLocalOnly(d: CommandDeps): Promise<boolean> {
+  const on = !d.settings.current().settings.routing.localOnly;
+  await d.settings.setLocalOnly(on);
+  void vscode.window.showInformationMessage(on ? 'Costwise: local-only mode is on — code stays on this machine; only local models answer.' : 'Costwise: local-only mode is off — remote models may answer again, within your budget.');
+  return on;
 }

@@ -124,14 +124,22 @@ export class ExplainController implements vscode.Disposable {
         { modal: true },
         'Send Once',
       );
-      if (go !== 'Send Once') decision = decide(candidates, input);
+      // Declined: nothing is sent, and nothing else happens (the user said no).
+      if (go !== 'Send Once') return undefined;
     }
-    if (!decision.chosen && tier !== 'basic' && onlyLocalIsUsable(decision)) {
-      // Nothing remote is set up (no keys): a local answer beats no answer. Said, never silent.
+    const why = decision.chosen || tier === 'basic' ? undefined : whyOnlyLocal(decision);
+    if (why) {
+      // Nothing remote may or can answer (no key, local-only mode, a local-only file): a local answer
+      // beats no answer, below the tier asked for. Said, never silent.
       decision = decide(candidates, { ...input, tier: 'basic', untrustedApproved: true });
       if (decision.chosen) {
         tier = 'basic';
-        void vscode.window.showInformationMessage(`Costwise: no API key is set, so the local model ${decision.chosen.candidate.model} answers (basic tier). Set an API key for the ${requestedTier} tier.`, 'Set API Key…').then((pick) => {
+        const model = decision.chosen.candidate.model;
+        const text =
+          why === 'key'
+            ? `Costwise: no API key is set, so the local model ${model} answers (basic tier). Set an API key for the ${requestedTier} tier.`
+            : `Costwise: ${why === 'local-only' ? 'local-only mode is on' : 'this file is local-only'}, so the local model ${model} answers (basic tier, below the ${requestedTier} tier asked for).`;
+        void vscode.window.showInformationMessage(text, ...(why === 'key' ? ['Set API Key…'] : [])).then((pick) => {
           if (pick) void vscode.commands.executeCommand('costwise.setApiKey');
         });
       }
@@ -236,10 +244,15 @@ export class ExplainController implements vscode.Disposable {
   }
 }
 
-/** No remote model is usable for want of a key alone, and a local model is there but below the tier. */
-function onlyLocalIsUsable(d: Decision): boolean {
-  const remote = d.rejected.filter((r) => !r.candidate.local);
-  return remote.every((r) => r.filter === 'key') && d.rejected.some((r) => r.candidate.local && r.filter === 'tier');
+/**
+ * Why only a local model could answer: every remote model is out for want of a key, or because code must
+ * stay local (local-only mode, a local-only file) — and a local model is there, below the tier only.
+ */
+function whyOnlyLocal(d: Decision): 'key' | 'local-only' | 'private file' | undefined {
+  if (!d.rejected.some((r) => r.candidate.local && r.filter === 'tier')) return undefined;
+  const remote = d.rejected.filter((r) => !r.candidate.local).map((r) => r.filter);
+  for (const reason of ['local-only', 'private file'] as const) if (remote.length && remote.every((f) => f === reason || f === 'key')) return reason;
+  return remote.every((f) => f === 'key') ? 'key' : undefined;
 }
 
 

@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchBrowser, type BrowserSession } from '../harness/browser';
+import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import { OpenAIServer } from '../harness/openAIServer';
+import { testModel } from '../harness/testModels';
+import { openFile, poll, runCommand, selectAll, waitForWorkbench, webviewFrame } from './workbench';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const SHOTS = join(ROOT, 'test-results');
+
+describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function () {
+  this.timeout(240_000);
+  let server: OpenAIServer;
+  let cs: CodeServer;
+  let browser: BrowserSession;
+
+  before(async () => {
+    const vsix = process.env.COSTWISE_VSIX;
+    if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
+    server = await new OpenAIServer({ apiKey: 'sk-restricted' }).start();
+    const runDir = join(ROOT, '.run', 'e2e-restricted');
+    rmSync(runDir, { recursive: true, force: true });
+    const workspace = join(runDir, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'secret.js'), 'const token = compute();\nfunction compute() {\n  return 42;\n}\n');
+    cs = new CodeServer(toolchainFromEnv(), {
+      runDir,
+      workspace,
+      workspaceTrust: true,
+      userSettings: { 'costwise.endpoint.baseUrl': server.url, 'costwise.endpoint.model': 'deepseek-reasoner', 'costwise.budget.monthlyUsd': 5, 'costwise.local.threads': 1, 'costwise.local.discovery': false, 'costwise.local.modelPath': await testModel('scripted'), 'security.workspace.trust.startupPrompt': 'always' },
+    });
+    cs.prepare();
+    cs.installExtension(vsix);
+    await cs.start();
+    browser = await launchBrowser(toolchainFromEnv().chromium);
+    mkdirSync(SHOTS, { recursive: true });
+    await browser.page.goto(cs.workbenchUrl());
+    await waitForWorkbench(browser.page);
+    // The trust prompt: choose not to trust the authors (Restricted Mode).
+    const dialog = browser.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await dialog.locator('.monaco-button', { hasText: /No, I don.t trust/ }).click();
+    await poll('Restricted Mode', async () => (await browser.page.locator('#workbench\\.parts\\.statusbar').innerText()).includes('Restricted Mode') || (await browser.page.locator('.monaco-workbench').innerText()).includes('Restricted Mode'));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && browser) await browser.page.screenshot({ path: join(SHOTS, `failed-restricted-${this.currentTest.title.replace(/\W+/g, '-').slice(0, 50)}.png`) }).catch(() => undefined);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await cs?.stop();
+    await server?.stop();
+  });
+
+  it('asks before any code goes to a remote model: declining sends nothing, Send Once sends once', async () => {
+    const page = browser.page;
+    await runCommand(page, 'Costwise: Set API Key…');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await poll('the API key prompt', async () => (await input.getAttribute('type')) === 'password');
+    await input.fill('sk-restricted');
+    await page.keyboard.press('Enter');
+    await poll('the key to be saved', async () => (await page.locator('.notifications-toasts').innerText().catch(() => '')).includes('API key saved') || ((await input.isVisible()) && (await page.keyboard.press('Enter'), false)));
+
+    await openFile(page, 'secret.js');
+    await selectAll(page);
+    await runCommand(page, 'Costwise: Explain Selection');
+    const ask = page.locator('.monaco-dialog-box');
+    await ask.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await ask.innerText(), /not trusted.*secret\.js.*deepseek-reasoner/s);
+    await page.screenshot({ path: join(SHOTS, 'e2e-restricted-ask.png') });
+    await ask.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(server.chats.length, 0, 'declined: nothing was sent');
+
+    await selectAll(page);
+    await runCommand(page, 'Costwise: Explain Selection');
+    await ask.waitFor({ state: 'visible', timeout: 20_000 });
+    await ask.locator('.monaco-button', { hasText: 'Send Once' }).click();
+    await poll('the one approved request', async () => server.chats.length === 1, 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(server.chats.length, 1);
+  });
+
+  it('a local model answers in Restricted Mode without asking (code stays on the machine)', async () => {
+    const page = browser.page;
+    await runCommand(page, 'Costwise: Toggle Local-Only Mode');
+    await poll('local-only mode in the status bar', async () => (await page.locator('#workbench\\.parts\\.statusbar').innerText()).includes('local only'));
+    const before = server.chats.length;
+    await openFile(page, 'secret.js');
+    await selectAll(page);
+    await runCommand(page, 'Costwise: Explain Selection');
+    const frame = webviewFrame(page);
+    await poll('the local answer', async () => ((await frame.locator('article.answer').innerText({ timeout: 1000 })).includes('scripted test model') ? true : undefined), 90_000);
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no confirmation was needed');
+    assert.equal(server.chats.length, before, 'nothing went to the remote endpoint');
+  });
+});
