@@ -39,13 +39,29 @@ export class EndpointHealth {
     this.entries.set(id, { ok, latencyMs: latencyMs ?? this.entries.get(id)?.latencyMs, at: this.now() });
   }
 
-  /** Probes loopback endpoints without a fresh verdict, in parallel, within a short timeout. */
+  private readonly probing = new Map<string, Promise<void>>();
+
+  /**
+   * Probes loopback endpoints without a fresh verdict, in parallel, within a short timeout; requests
+   * arriving together share one probe per endpoint. Only a server that refuses or fails the probe is
+   * marked down: one too busy to answer in time (a loaded machine) counts as up but slow, and the
+   * request's own timeouts decide.
+   */
   async refreshLocal(endpoints: Iterable<Endpoint>): Promise<void> {
     const probes = [...endpoints]
       .filter((e) => e.kind !== 'embedded' && isLoopback(e.baseUrl) && !this.get(healthKey(e)))
-      .map(async (e) => {
-        const h = await providerFor(e).health(AbortSignal.timeout(PROBE_TIMEOUT_MS));
-        this.report(healthKey(e), h.ok, h.latencyMs);
+      .map((e) => {
+        const key = healthKey(e);
+        let p = this.probing.get(key);
+        if (!p) {
+          p = (async () => {
+            const h = await providerFor(e).health(AbortSignal.timeout(PROBE_TIMEOUT_MS));
+            const slow = !h.ok && h.latencyMs >= PROBE_TIMEOUT_MS - 50;
+            this.report(key, h.ok || slow, slow ? PROBE_TIMEOUT_MS : h.latencyMs);
+          })().finally(() => this.probing.delete(key));
+          this.probing.set(key, p);
+        }
+        return p;
       });
     await Promise.all(probes);
   }

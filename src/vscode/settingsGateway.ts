@@ -38,6 +38,16 @@ const KEYS = [
   'local.serverUrls',
 ] as const;
 
+/** `obj.a.b` for the key `a.b` (VS Code nests a section's dotted keys). */
+function at(obj: Record<string, unknown> | undefined, key: string): unknown {
+  let v: unknown = obj;
+  for (const part of key.split('.')) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
 /**
  * The one place that reads Costwise's configuration. Money- and endpoint-moving settings are
  * application-scoped in package.json; here they are read from the user (global) level only, so a
@@ -55,13 +65,17 @@ export class SettingsGateway implements vscode.Disposable {
     });
   }
 
-  /** Read afresh on every call (a few lookups): a cache could lag behind a change just written. */
+  /**
+   * Read afresh on every call (a cache could lag behind a change just written), with one lookup of the
+   * whole `costwise` section rather than one per setting: under a burst of requests, 40 lookups each
+   * cost the extension host seconds.
+   */
   current(): ParsedSettings {
-    const cfg = vscode.workspace.getConfiguration('costwise');
+    const section = vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('costwise');
     const raw: RawSettings = {};
     for (const key of KEYS) {
-      const i = cfg.inspect(key);
-      raw[key] = i?.globalValue !== undefined ? i.globalValue : i?.defaultValue;
+      const user = at(section?.globalValue, key);
+      raw[key] = user !== undefined ? user : at(section?.defaultValue, key);
     }
     return parseSettings(raw);
   }

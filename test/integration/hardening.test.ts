@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { formatUsd } from '../../src/shared/usd';
 import { FixtureServer } from '../harness/openAIServer';
 import { costwise, openDocument, setUserSetting, waitFor } from './helpers';
 
@@ -151,6 +152,69 @@ describe('hardening inside VS Code', function () {
       assert.equal((await api.ledger.fold()).settled.length, ledgerBefore, 'nothing was recorded');
     } finally {
       for (const k of ['providers.deepseek', 'privacy.localOnly', 'endpoint.baseUrl', 'endpoint.model']) await setUserSetting(k, undefined);
+      await server.stop();
+    }
+  });
+
+  it('200 requests at once — 170 from the UI, 30 from CLI processes — keep the host responsive and lose nothing', async () => {
+    const server = await new FixtureServer({ apiKey: 'sk-load', delayMs: 3, fixtures: { 'deepseek-reasoner': 'deepseek-reasoner', 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    const api = await costwise();
+    const sample = join(RUN_DIR, 'load.js');
+    writeFileSync(sample, 'function add(a, b) {\n  return a + b;\n}\n');
+    const config = join(RUN_DIR, 'cli-config.json');
+    writeFileSync(config, JSON.stringify({ budget: { monthlyUsd: 100 }, providers: { deepseek: { baseUrl: server.origin } } }), { mode: 0o600 });
+    try {
+      await setUserSetting('providers.deepseek', { enabled: true, baseUrl: server.origin });
+      await setUserSetting('budget.monthlyUsd', 100);
+      await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-load', endpoint: 'deepseek' });
+      const editor = await openDocument('function add(a, b) {\n  return a + b;\n}\n');
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const settledBefore = (await api.ledger.fold()).settled.length;
+      let worstLag = 0;
+      let last = Date.now();
+      const ticker = setInterval(() => {
+        const now = Date.now();
+        worstLag = Math.max(worstLag, now - last - 10);
+        last = now;
+      }, 10);
+      const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+      const { spawn } = await import('node:child_process');
+      // One launcher process starts the 30 CLI processes (forking from the extension host 30 times
+      // would itself stall its event loop, and that is not what is measured here).
+      const launcher = `const { spawn } = require('node:child_process');
+const runs = Array.from({ length: 30 }, () => new Promise((r) => spawn(process.execPath, ${JSON.stringify([cli, 'explain', '--file', sample, '--config', config, '--ledger', api.ledgerDir, '--json'])}, { stdio: 'ignore' }).on('close', r)));
+Promise.all(runs).then((codes) => process.stdout.write(JSON.stringify(codes)));`;
+      const cliRun = new Promise<number[]>((resolve) => {
+        const child = spawn(process.execPath, ['-e', launcher], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', COSTWISE_DEEPSEEK_API_KEY: 'sk-load' } });
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+        child.on('close', () => resolve(JSON.parse(out || '[]') as number[]));
+      });
+      // Each new Explain Selection supersedes the one before (the panel shows the newest): the
+      // superseded ones are cancelled, and cancelled requests are still recorded.
+      const uiRuns = Array.from({ length: 170 }, () => vscode.commands.executeCommand('costwise.explainSelection', { tier: 'standard' }));
+      const codes = await cliRun;
+      const uiResults = (await Promise.all(uiRuns)) as Array<{ text?: string; error?: { kind: string } } | undefined>;
+      clearInterval(ticker);
+      const uiOutcomes: Record<string, number> = {};
+      for (const r of uiResults) {
+        const k = !r ? 'none' : r.error ? r.error.kind : 'answered';
+        uiOutcomes[k] = (uiOutcomes[k] ?? 0) + 1;
+      }
+      assert.ok((uiOutcomes.answered ?? 0) >= 1, `the newest UI request is answered: ${JSON.stringify(uiOutcomes)}; last decision: ${api.explain.lastDecision?.summary}; editor: ${!!vscode.window.activeTextEditor}`);
+      assert.equal(codes.length, 30);
+      assert.ok(codes.every((c) => c === 0), `CLI exit codes: ${codes.join(',')}`);
+      const fold = await api.ledger.fold();
+      assert.equal(fold.open.size, 0, 'no reservation left open');
+      const recorded = fold.settled.length - settledBefore;
+      assert.ok(recorded >= 30, `${recorded} requests recorded`);
+      assert.ok(server.chats.length <= recorded, 'every request that reached the server is on the record');
+      await waitFor('the status bar to show the ledger total', () => (api.statusBar.text.includes(formatUsd(fold.total)) ? true : undefined), 10_000);
+      process.stdout.write(`      200 requests: ${server.chats.length} reached the server, ${recorded} recorded, UI outcomes ${JSON.stringify(uiOutcomes)}, extension-host event loop lag max ${worstLag} ms\n`);
+      assert.ok(worstLag < 2_000, `the extension host stayed responsive (max lag ${worstLag} ms)`);
+    } finally {
+      await setUserSetting('providers.deepseek', undefined);
+      await setUserSetting('budget.monthlyUsd', 10);
       await server.stop();
     }
   });

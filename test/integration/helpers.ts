@@ -11,8 +11,11 @@ export async function costwise(): Promise<CostwiseApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
+/** Writes a user setting and waits until this extension host reads it back (the write resolves before that). */
 export async function setUserSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('costwise').update(key, value, vscode.ConfigurationTarget.Global);
+  const want = JSON.stringify(value);
+  await waitFor(`costwise.${key} to read back`, () => (JSON.stringify(vscode.workspace.getConfiguration('costwise').inspect(key)?.globalValue) === want ? true : undefined), 5_000);
 }
 
 export async function openDocument(content: string, language = 'javascript'): Promise<vscode.TextEditor> {
