@@ -19,7 +19,9 @@ describe('local-only means loopback only: a network namespace with nothing but l
     try {
       // A new network namespace (as root, or in a user namespace otherwise); bring lo up; run the probe.
       const asRoot = process.getuid?.() === 0;
-      const args = [...(asRoot ? [] : ['--user', '--map-root-user']), '--net', '--', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" "${PROBE}" "$0" "$1" "$2"`, await testModel('scripted'), CHILD, dir];
+      // Node 24 honours HTTP(S)_PROXY for fetch (NODE_USE_ENV_PROXY), as VS Code's http.proxy does for an extension host.
+      const node = Number(process.versions.node.split('.')[0]) >= 24 ? process.execPath : (process.env.COSTWISE_NODE24 ?? process.execPath);
+      const args = [...(asRoot ? [] : ['--user', '--map-root-user']), '--net', '--', 'sh', '-c', `ip link set lo up && exec "${node}" "${PROBE}" "$0" "$1" "$2"`, await testModel('scripted'), CHILD, dir];
       const r = spawnSync('unshare', args, { encoding: 'utf8', env: { ...process.env, NODE_USE_ENV_PROXY: '1', HTTP_PROXY: PROXY, HTTPS_PROXY: PROXY, http_proxy: PROXY, https_proxy: PROXY, NO_PROXY: '127.0.0.1,localhost,::1' }, timeout: 100_000 });
       assert.equal(r.status, 0, `unshare/probe failed (needs util-linux unshare and iproute2): ${r.stderr}`);
       const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
