@@ -11,6 +11,7 @@ import { explainMessages, type ExplainInput } from '../core/requests/explainProm
 import { localPrice } from '../core/requests/localPrice';
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
 import type { Decision, Scored } from '../core/routing/router';
+import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { nextTier } from '../core/routing/tiers';
 import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
@@ -244,16 +245,6 @@ export class ExplainController implements vscode.Disposable {
   }
 }
 
-/**
- * Why only a local model could answer: every remote model is out for want of a key, or because code must
- * stay local (local-only mode, a local-only file) — and a local model is there, below the tier only.
- */
-function whyOnlyLocal(d: Decision): 'key' | 'local-only' | 'private file' | undefined {
-  if (!d.rejected.some((r) => r.candidate.local && r.filter === 'tier')) return undefined;
-  const remote = d.rejected.filter((r) => !r.candidate.local).map((r) => r.filter);
-  for (const reason of ['local-only', 'private file'] as const) if (remote.length && remote.every((f) => f === reason || f === 'key')) return reason;
-  return remote.every((f) => f === 'key') ? 'key' : undefined;
-}
 
 
 function footer(r: RunResult, tier: string): AnswerFooter | undefined {

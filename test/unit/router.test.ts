@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { whyOnlyLocal } from '../../src/core/routing/onlyLocal';
 import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
 import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
 import type { Candidate } from '../../src/core/routing/candidate';
@@ -153,5 +154,17 @@ describe('policy engine: the cheapest model that meets the tier', () => {
     assert.equal(c.find((x) => x.model === 'o3')?.qualitySource, 'settings: costwise.routing.quality');
     const other = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-4.1': { explain: 90 } }, 'review');
     assert.equal(other.find((x) => x.model === 'gpt-4.1')?.quality, 52, 'other task kinds keep the benchmark score');
+  });
+});
+
+describe('when only a local model may answer', () => {
+  const rejected = (filters: Array<[boolean, string]>) => ({ rejected: filters.map(([local, filter]) => ({ candidate: { local }, filter })) }) as unknown as Parameters<typeof whyOnlyLocal>[0];
+  it('names the reason: no key, local-only mode, a local-only file — or none when something else is wrong', () => {
+    assert.equal(whyOnlyLocal(rejected([[false, 'key'], [false, 'key'], [true, 'tier']])), 'key');
+    assert.equal(whyOnlyLocal(rejected([[false, 'local-only'], [true, 'tier']])), 'local-only');
+    assert.equal(whyOnlyLocal(rejected([[false, 'private file'], [false, 'key'], [true, 'tier']])), 'private file');
+    assert.equal(whyOnlyLocal(rejected([[false, 'key'], [true, 'tier']])), 'key', 'a missing key is not local-only mode');
+    assert.equal(whyOnlyLocal(rejected([[false, 'budget'], [true, 'tier']])), undefined, 'over budget is not a reason to answer locally unasked');
+    assert.equal(whyOnlyLocal(rejected([[false, 'key']])), undefined, 'no local model');
   });
 });

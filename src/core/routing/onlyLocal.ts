@@ -1,0 +1,12 @@
+import type { Decision } from './router';
+
+/**
+ * Why only a local model could answer: every remote model is out for want of a key, or because code must
+ * stay local (local-only mode, a local-only file) — and a local model is there, below the tier only.
+ */
+export function whyOnlyLocal(d: Decision): 'key' | 'local-only' | 'private file' | undefined {
+  if (!d.rejected.some((r) => r.candidate.local && r.filter === 'tier')) return undefined;
+  const remote = d.rejected.filter((r) => !r.candidate.local).map((r) => r.filter);
+  for (const reason of ['local-only', 'private file'] as const) if (remote.includes(reason) && remote.every((f) => f === reason || f === 'key')) return reason;
+  return remote.every((f) => f === 'key') ? 'key' : undefined;
+}
