@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchBrowser, type BrowserSession } from '../harness/browser';
-import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import type { BrowserSession } from '../harness/browser';
+import type { CodeServer } from '../harness/codeServer';
 import { testModel, tinyModels } from '../harness/testModels';
-import { openFile, poll, runCommand, selectAll, waitForWorkbench, webviewFrame } from './workbench';
+import { openFile, openVsixWorkbench, poll, runCommand, selectAll, SHOTS, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const SHOTS = join(ROOT, 'test-results');
 
 describe('e2e: first run of the packaged VSIX with nothing configured (the embedded runtime)', function () {
   this.timeout(180_000);
@@ -15,22 +14,13 @@ describe('e2e: first run of the packaged VSIX with nothing configured (the embed
   let browser: BrowserSession;
 
   before(async () => {
-    const vsix = process.env.COSTWISE_VSIX;
-    if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
     const runDir = join(ROOT, '.run', 'e2e-local');
     rmSync(runDir, { recursive: true, force: true });
     const workspace = join(runDir, 'workspace');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'sample.js'), 'function id(x) {\n  return x;\n}\n');
     // What `npm start` sets up: a model path and nothing else (no keys, no endpoint, no provider).
-    cs = new CodeServer(toolchainFromEnv(), { runDir, workspace, userSettings: { 'costwise.local.modelPath': await testModel('scripted'), 'costwise.local.threads': 1, 'costwise.local.discovery': false } });
-    cs.prepare();
-    cs.installExtension(vsix);
-    await cs.start();
-    browser = await launchBrowser(toolchainFromEnv().chromium);
-    mkdirSync(SHOTS, { recursive: true });
-    await browser.page.goto(cs.workbenchUrl());
-    await waitForWorkbench(browser.page);
+    ({ cs, browser } = await openVsixWorkbench({ runDir, workspace, userSettings: { 'costwise.local.modelPath': await testModel('scripted'), 'costwise.local.threads': 1, 'costwise.local.discovery': false } }));
   });
 
   afterEach(async function () {

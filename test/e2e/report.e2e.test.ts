@@ -3,14 +3,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LedgerRecord } from '../../src/core/ledger/records';
 import { formatUsd } from '../../src/shared/usd';
-import { launchBrowser, type BrowserSession } from '../harness/browser';
-import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import type { BrowserSession } from '../harness/browser';
+import type { CodeServer } from '../harness/codeServer';
 import { seedMonthLines } from '../harness/seedLedger';
 import { testModel } from '../harness/testModels';
-import { openFile, poll, runCommand, selectAll, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
+import { openFile, openVsixWorkbench, poll, runCommand, selectAll, SHOTS, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const SHOTS = join(ROOT, 'test-results');
 const HOSTILE_FILE = '<img src=x onerror="fetch(\'/pwned-file\')">.js';
 const REQUESTS = 60_000;
 
@@ -24,8 +23,6 @@ describe('e2e: the spend report on a heavy user’s month (60,000 requests in th
   const workspace = join(runDir, 'workspace');
 
   before(async () => {
-    const vsix = process.env.COSTWISE_VSIX;
-    if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
     rmSync(runDir, { recursive: true, force: true });
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'sample.js'), 'function id(x) {\n  return x;\n}\n');
@@ -37,23 +34,18 @@ describe('e2e: the spend report on a heavy user’s month (60,000 requests in th
     }
     // A limit just above 80 % of the seeded spend: the next local request (>= 1 micro-dollar) crosses it.
     limit = Math.floor(1.25 * (total + 1));
-    cs = new CodeServer(toolchainFromEnv(), {
+    ({ cs, browser } = await openVsixWorkbench({
       runDir,
       workspace,
       userSettings: { 'costwise.budget.monthlyUsd': limit / 1e6, 'costwise.local.modelPath': await testModel('scripted'), 'costwise.local.threads': 1, 'costwise.local.discovery': false, 'workbench.colorTheme': 'Default Dark Modern' },
-    });
-    cs.prepare();
-    const ledger = cs.ledgerDir('costwise.costwise');
-    mkdirSync(ledger, { recursive: true });
-    writeFileSync(join(ledger, `spend-${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}.jsonl`), lines);
-    // An earlier month of the same year, for the year view (folded in a worker thread).
-    if (now.getMonth() > 0) writeFileSync(join(ledger, `spend-${now.getFullYear()}-${String(now.getMonth()).padStart(2, '0')}.jsonl`), seedMonthLines(now.getFullYear(), now.getMonth() - 1, 1000));
-    cs.installExtension(vsix);
-    await cs.start();
-    browser = await launchBrowser(toolchainFromEnv().chromium);
-    mkdirSync(SHOTS, { recursive: true });
-    await browser.page.goto(cs.workbenchUrl());
-    await waitForWorkbench(browser.page);
+      beforeStart: (c) => {
+        const ledger = c.ledgerDir('costwise.costwise');
+        mkdirSync(ledger, { recursive: true });
+        writeFileSync(join(ledger, `spend-${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}.jsonl`), lines);
+        // An earlier month of the same year, for the year view (folded in a worker thread).
+        if (now.getMonth() > 0) writeFileSync(join(ledger, `spend-${now.getFullYear()}-${String(now.getMonth()).padStart(2, '0')}.jsonl`), seedMonthLines(now.getFullYear(), now.getMonth() - 1, 1000));
+      },
+    }));
   });
 
   afterEach(async function () {

@@ -1,14 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { launchBrowser, type BrowserSession } from '../harness/browser';
-import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import type { BrowserSession } from '../harness/browser';
+import type { CodeServer } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
 import { testModel } from '../harness/testModels';
-import { openFile, poll, runCommand, selectAll, waitForWorkbench, webviewFrame } from './workbench';
+import { openFile, openVsixWorkbench, poll, runCommand, selectAll, SHOTS, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const SHOTS = join(ROOT, 'test-results');
 
 describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function () {
   this.timeout(240_000);
@@ -17,27 +16,18 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
   let browser: BrowserSession;
 
   before(async () => {
-    const vsix = process.env.COSTWISE_VSIX;
-    if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
     server = await new OpenAIServer({ apiKey: 'sk-restricted' }).start();
     const runDir = join(ROOT, '.run', 'e2e-restricted');
     rmSync(runDir, { recursive: true, force: true });
     const workspace = join(runDir, 'workspace');
     mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, 'secret.js'), 'const token = compute();\nfunction compute() {\n  return 42;\n}\n');
-    cs = new CodeServer(toolchainFromEnv(), {
+    ({ cs, browser } = await openVsixWorkbench({
       runDir,
       workspace,
       workspaceTrust: true,
       userSettings: { 'costwise.endpoint.baseUrl': server.url, 'costwise.endpoint.model': 'deepseek-reasoner', 'costwise.budget.monthlyUsd': 5, 'costwise.local.threads': 1, 'costwise.local.discovery': false, 'costwise.local.modelPath': await testModel('scripted'), 'security.workspace.trust.startupPrompt': 'always' },
-    });
-    cs.prepare();
-    cs.installExtension(vsix);
-    await cs.start();
-    browser = await launchBrowser(toolchainFromEnv().chromium);
-    mkdirSync(SHOTS, { recursive: true });
-    await browser.page.goto(cs.workbenchUrl());
-    await waitForWorkbench(browser.page);
+    }));
     // The trust prompt: choose not to trust the authors (Restricted Mode).
     const dialog = browser.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });

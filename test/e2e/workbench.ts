@@ -1,4 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, type BrowserSession } from '../harness/browser';
+import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+
+export const SHOTS = join(resolve(__dirname, '..', '..', '..'), 'test-results');
+
+/**
+ * code-server with the packaged VSIX installed (COSTWISE_VSIX), opened in Chromium and ready.
+ * `beforeStart` runs after the user data is prepared (e.g. to seed a ledger).
+ */
+export async function openVsixWorkbench(o: { runDir: string; workspace: string; userSettings?: Record<string, unknown>; workspaceTrust?: boolean; beforeStart?: (cs: CodeServer) => void }): Promise<{ cs: CodeServer; browser: BrowserSession }> {
+  const vsix = process.env.COSTWISE_VSIX;
+  if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
+  const cs = new CodeServer(toolchainFromEnv(), { runDir: o.runDir, workspace: o.workspace, ...(o.userSettings ? { userSettings: o.userSettings } : {}), ...(o.workspaceTrust ? { workspaceTrust: true } : {}) });
+  cs.prepare();
+  o.beforeStart?.(cs);
+  cs.installExtension(vsix);
+  await cs.start();
+  const browser = await launchBrowser(toolchainFromEnv().chromium);
+  mkdirSync(SHOTS, { recursive: true });
+  await browser.page.goto(cs.workbenchUrl());
+  await waitForWorkbench(browser.page);
+  return { cs, browser };
+}
 
 /** Polls `probe` until it returns a value (not undefined/false) or the time runs out. */
 export async function poll<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {

@@ -1,18 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { isExplainViewToHost } from '../../src/shared/explainProtocol';
 import { isReportViewToHost } from '../../src/shared/reportProtocol';
+import { xorshift } from '../harness/xorshift';
 
 /** Deterministic pseudo-random values of every JSON shape (and some that JSON cannot carry). */
 function generator(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
+  const next = xorshift(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const TYPES = ['ready', 'cancel', 'whyThisModel', 'escalate', 'month', 'export', 'openSettings', 'run', 'eval', '__proto__', 'constructor', '', 'READY'];
   const STRINGS = ['2026-11', '2026-13', '../../etc/passwd', 'csv', 'json', 'html', '<img src=x onerror=alert(1)>', 'javascript:alert(1)', '\u0000', 'x'.repeat(10_000), '2026-1', '9999-12'];

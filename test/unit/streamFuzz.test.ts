@@ -15,22 +15,12 @@ import { AnthropicProvider } from '../../src/providers/anthropic';
 import { GeminiProvider } from '../../src/providers/gemini';
 import { OpenAICompatibleProvider } from '../../src/providers/openAICompatible';
 import { FIXTURES } from '../harness/openAIServer';
+import { xorshift } from '../harness/xorshift';
 
 /** Cases per provider: a short run in CI, minutes in `npm run test:soak` (COSTWISE_SOAK=1). */
 const SOAK = process.env.COSTWISE_SOAK === '1';
 const CASES = SOAK ? 3000 : 120;
 
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x1_0000_0000;
-  };
-}
 
 type Plan = { chunks: Buffer[]; end: 'end' | 'destroy' | 'stall' };
 
@@ -148,7 +138,7 @@ describe(`stream fuzzing: ${CASES} mutated recorded streams per provider through
       const marker = a.api === 'openai' ? 'data: [DONE]' : a.api === 'anthropic' ? 'event: message_stop' : '"finishReason"';
       const terminal0 = a.api === 'gemini' ? bytes.lastIndexOf('data:', bytes.indexOf(marker)) : bytes.indexOf(marker);
       assert.ok(terminal0 > 0, `${a.fixture} has its final event`);
-      const r = rng(0xf022 + a.api.length);
+      const r = xorshift(0xf022 + a.api.length);
       const ledger = new SpendLedger(new JsonlLedgerStore(join(dir, a.api)), systemClock, () => `id-${Math.random()}`, 'fuzz:1:1');
       const price = new PriceCatalog(BUILTIN_PRICES).lookup(a.model, new Date())!;
       const base = a.api === 'openai' ? `${url}/v1` : url;
