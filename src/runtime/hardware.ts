@@ -21,8 +21,17 @@ export function physicalCores(cpuinfo?: string): number {
   return cores.size || logical;
 }
 
-/** The largest NVIDIA GPU's memory, when nvidia-smi is there and answers within 2 s. */
+let gpuProbe: Promise<{ name: string; bytes: number } | undefined> | undefined;
+
+/**
+ * The largest NVIDIA GPU's memory, when nvidia-smi is there and answers within 2 s. Asked once per
+ * process: the report refreshes on every ledger change and must not spawn a program each time.
+ */
 function nvidiaGpu(): Promise<{ name: string; bytes: number } | undefined> {
+  return (gpuProbe ??= askNvidiaSmi());
+}
+
+function askNvidiaSmi(): Promise<{ name: string; bytes: number } | undefined> {
   return new Promise((resolve) => {
     execFile('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'], { timeout: 2000 }, (err, stdout) => {
       if (err) return resolve(undefined);

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SpendLedger } from '../../src/core/ledger/spendLedger';
 import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
 import { DEFAULT_ENERGY, energyCost } from '../../src/core/pricing/energy';
@@ -53,7 +52,6 @@ async function main(): Promise<void> {
   // http.proxy does for an extension host, Node does for fetch).
   const port = Number(new URL(process.env.HTTPS_PROXY!).port);
   await new Promise<void>((r) => proxy.listen(port, '127.0.0.1', r));
-  void (proxy.address() as AddressInfo);
 
   const providers = (['openai', 'deepseek', 'anthropic', 'gemini'] as const).map((p) => ({ provider: p, endpoint: p, enabled: true, keyPresent: true, reachable: true }));
   const endpoints = new Map<string, Endpoint>(providers.map((p) => [p.provider, { id: p.provider, kind: p.provider === 'anthropic' ? 'anthropic' : p.provider === 'gemini' ? 'gemini' : 'openai-compatible', baseUrl: DEFAULT_BASE_URLS[p.provider], apiKey: 'sk-must-not-leave' }]));

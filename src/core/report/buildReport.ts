@@ -4,7 +4,6 @@ import { costOf } from '../pricing/cost';
 import { energyCost, type EnergyPrice } from '../pricing/energy';
 import type { PriceEntry } from '../pricing/priceEntry';
 import { promptTokens, type Usage } from '../pricing/usage';
-
 import type { ReportData, RequestColumns, WhatIfRow } from '../../shared/reportData';
 
 export interface ReportOptions {
