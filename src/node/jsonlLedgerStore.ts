@@ -5,7 +5,7 @@ import type { Disposable } from '../core/events';
 import type { CorruptLine, LedgerStore, MonthChunk } from '../core/ledger/ledgerStore';
 import { localMonthKey } from '../core/ledger/periods';
 import { parseLedgerLine, spendTime, type LedgerRecord } from '../core/ledger/records';
-import { withFileLock } from './fileLock';
+import { sweepLockLeftovers, withFileLock } from './fileLock';
 
 const FILE = /^spend-(\d{4}-\d{2})\.jsonl$/;
 
@@ -55,6 +55,8 @@ export class JsonlLedgerStore implements LedgerStore {
   }
 
   private dirReady = false;
+  /** Leftovers of killed processes beside the lock are swept once per store. */
+  private swept = false;
 
   async readMonth(month: string, fromOffset = 0, firstLine = 0): Promise<MonthChunk> {
     const file = this.fileFor(month);
@@ -117,7 +119,12 @@ export class JsonlLedgerStore implements LedgerStore {
 
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     await mkdir(this.dir, { recursive: true });
-    return withFileLock(join(this.dir, '.lock'), fn);
+    const lock = join(this.dir, '.lock');
+    if (!this.swept) {
+      this.swept = true;
+      void sweepLockLeftovers(lock);
+    }
+    return withFileLock(lock, fn);
   }
 
   watch(listener: () => void): Disposable {
