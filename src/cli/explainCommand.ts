@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import { describeOrphans, MAX_RESERVATION_AGE_MS } from '../core/ledger/orphans';
 import { BudgetRefusal, SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsdExact } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { costOf } from '../core/pricing/cost';
-import { DEFAULT_ENERGY, energyCost, energyPer1kTokens } from '../core/pricing/energy';
+import { ASSUMED_LOCAL_TOKENS_PER_SECOND, DEFAULT_ENERGY, energyCost, energyPer1kTokens } from '../core/pricing/energy';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { explainMessages } from '../core/requests/explainPrompt';
 import { localPrice } from '../core/requests/localPrice';
@@ -18,7 +19,7 @@ import { TIERS, type Tier } from '../core/settings';
 import { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { loadO200k } from '../node/gptTokenizer';
 import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
-import { processOwner } from '../node/processOwner';
+import { isOwnerAlive, processOwner } from '../node/processOwner';
 import { systemClock } from '../node/systemClock';
 import { EmbeddedRuntime } from '../runtime/embeddedRuntime';
 import { providerFor, type Endpoint } from '../runtime/endpoints';
@@ -81,7 +82,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
     runtime = new EmbeddedRuntime({ entry: io.runtimeEntry, modelPath, threads: config.local.threads ?? defaultThreads(), contextSize: 8192, idleMs: 60_000 });
     endpoints.set('embedded', { id: 'embedded', kind: 'embedded', baseUrl: 'http://127.0.0.1', apiKey: undefined });
     const key = distillKeyOf(basename(modelPath));
-    locals.push({ model: basename(modelPath).replace(/\.gguf$/i, ''), endpoint: 'embedded', contextWindow: 8192, maxOutput: 4096, reachable: true, costPer1kTokens: energyPer1kTokens(20, DEFAULT_ENERGY), ...(key ? { qualityKey: key } : {}) });
+    locals.push({ model: basename(modelPath).replace(/\.gguf$/i, ''), endpoint: 'embedded', contextWindow: 8192, maxOutput: 4096, reachable: true, costPer1kTokens: energyPer1kTokens(ASSUMED_LOCAL_TOKENS_PER_SECOND, DEFAULT_ENERGY), ...(key ? { qualityKey: key } : {}) });
   }
   const estimator = new TokenEstimator(await loadO200k());
   const messages = explainMessages({ text, languageId: extname(a.file).slice(1) || 'text', fileName: basename(a.file) });
@@ -111,6 +112,9 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
   const ledger = new SpendLedger(new JsonlLedgerStore(a.ledger ?? defaultLedgerDir()), systemClock, randomUUID, processOwner());
   const cf = decision.counterfactual?.candidate;
   try {
+    // A CLI run that was killed mid-request left its reservation open: record it now, and say so.
+    const orphans = await ledger.settleOrphans(isOwnerAlive, MAX_RESERVATION_AGE_MS);
+    if (orphans.length) io.err(`costwise: ${describeOrphans(orphans)}`);
     const result = await runRequest(
       { ledger, clock: systemClock },
       {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import { energyPer1kTokens } from '../core/pricing/energy';
+import { ASSUMED_LOCAL_TOKENS_PER_SECOND, energyPer1kTokens } from '../core/pricing/energy';
 import type { LocalModel } from '../core/routing/registry';
 import { distillKeyOf } from '../core/runtime/distills';
 import { adviseDistills } from '../core/runtime/hardwareAdvisor';
@@ -12,8 +12,6 @@ import { readGgufInfo } from '../runtime/ggufInfo';
 import { defaultThreads, physicalCores } from '../runtime/hardware';
 import type { Endpoint } from './routingContext';
 
-/** Until a model has been measured, a local model is assumed to write this fast (tokens/s). */
-const ASSUMED_TOKENS_PER_SECOND = 20;
 
 export interface LocalOffer {
   endpoints: Endpoint[];
@@ -103,7 +101,7 @@ export class LocalModels implements vscode.Disposable {
         this.output.warn(`costwise.local.modelPath names ${file}, which does not exist.`);
       } else {
         const qualityKey = await this.qualityKeyOf(file);
-        const tps = runtime.measuredTokensPerSecond ?? this.estimatedSpeed(qualityKey, s.local.threads) ?? ASSUMED_TOKENS_PER_SECOND;
+        const tps = runtime.measuredTokensPerSecond ?? this.estimatedSpeed(qualityKey, s.local.threads) ?? ASSUMED_LOCAL_TOKENS_PER_SECOND;
         out.endpoints.push({ id: 'embedded', kind: 'embedded', baseUrl: 'http://127.0.0.1', apiKey: undefined });
         out.models.push({
           model: basename(file).replace(/\.gguf$/i, ''),
@@ -129,7 +127,7 @@ export class LocalModels implements vscode.Disposable {
           maxOutput: 8_192,
           reachable: true,
           latencyMs: server.latencyMs,
-          costPer1kTokens: energyPer1kTokens(ASSUMED_TOKENS_PER_SECOND, s.energy),
+          costPer1kTokens: energyPer1kTokens(ASSUMED_LOCAL_TOKENS_PER_SECOND, s.energy),
           qualityKey: m.qualityKey!,
         });
       }

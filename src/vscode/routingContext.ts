@@ -4,7 +4,7 @@ import type { MonthFold } from '../core/ledger/monthFold';
 import { localDayKey } from '../core/ledger/periods';
 import type { PriceCatalog } from '../core/pricing/priceCatalog';
 import type { Candidate } from '../core/routing/candidate';
-import { energyPer1kTokens } from '../core/pricing/energy';
+import { ASSUMED_LOCAL_TOKENS_PER_SECOND, energyPer1kTokens } from '../core/pricing/energy';
 import { expectedCacheHit } from '../core/routing/qualityScores';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
 import { route, type Decision } from '../core/routing/router';
@@ -85,8 +85,7 @@ export function candidatesFor(
     if (price) providers.push({ provider: price.provider, endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, ...state('endpoint'), models: [model] });
     else if (isLoopback(custom.baseUrl)) {
       const q = distillKey(model);
-      // Until the runtime measures its speed, a local model is assumed to write 20 tokens/s.
-      const costPer1kTokens = energyPer1kTokens(20, settings.energy);
+      const costPer1kTokens = energyPer1kTokens(ASSUMED_LOCAL_TOKENS_PER_SECOND, settings.energy);
       locals.push({ model, endpoint: 'endpoint', contextWindow: 32_768, maxOutput: 8_192, costPer1kTokens, ...state('endpoint'), ...(q ? { qualityKey: q } : {}) });
     } else providers.push({ provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, ...state('endpoint'), models: [model] });
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateBudget, type BudgetPolicy } from '../../src/core/budget/budget';
 import { fixedClock, type Clock } from '../../src/core/clock';
+import { describeOrphans } from '../../src/core/ledger/orphans';
 import { BudgetRefusal, SpendLedger, type ReserveRequest } from '../../src/core/ledger/spendLedger';
 import { emptyUsage } from '../../src/core/pricing/usage';
 import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
@@ -159,11 +160,19 @@ describe('spend ledger (JSON Lines)', () => {
     const r = await crashed.reserve(req(4_200), () => ({ admitted: true, reason: '' }));
     const alive = make(clock, 'host:1:1');
     await alive.reserve(req(1_000), () => ({ admitted: true, reason: '' }));
-    const orphans = await alive.orphans((owner) => owner !== 'host:999999:1', 6 * 3600_000);
+    const isAlive = (owner: string) => owner !== 'host:999999:1';
+    const orphans = await alive.orphans(isAlive, 6 * 3600_000);
     assert.deepEqual(orphans.map((o) => o.id), [r.id]);
-    const s = await alive.settleOrphan(orphans[0]!);
+    // Two sweepers at once (two windows starting): the orphan is settled once, by one of them.
+    const other = make(clock, 'host:2:2');
+    const [a, b] = await Promise.all([alive.settleOrphans(isAlive, 6 * 3600_000), other.settleOrphans(isAlive, 6 * 3600_000)]);
+    assert.deepEqual([...a, ...b].map((o) => o.id), [r.id]);
+    const f = await alive.fold();
+    const s = f.settled.find((x) => x.id === r.id)!;
     assert.deepEqual([s.cost, s.outcome, s.usage.source], [4_200, 'orphaned', 'estimated']);
-    assert.deepEqual(await alive.orphans((owner) => owner !== 'host:999999:1', 6 * 3600_000), []);
+    assert.equal(f.duplicates, 0, 'settled once');
+    assert.deepEqual(await alive.orphans(isAlive, 6 * 3600_000), []);
+    assert.match(describeOrphans(orphans), /^1 request was interrupted .* recorded at the reserved worst case, \$0\.0042 in all/);
     assert.equal((await alive.totals()).month, 5_200);
   });
 

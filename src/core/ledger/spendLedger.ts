@@ -107,13 +107,18 @@ export class SpendLedger {
   }
 
   async settle(reservation: ReserveRecord, s: Settlement): Promise<SettleRecord> {
+    const r = this.settlementOf(reservation, s);
+    await this.store.append(r);
+    await this.fold(localMonthKey(new Date(reservation.at)));
+    this.changed.fire();
+    return r;
+  }
+
+  private settlementOf(reservation: ReserveRecord, s: Settlement): SettleRecord {
     const { model, provider, task, workspace, file } = reservation;
     const r: SettleRecord = { v: 1, kind: 'settle', id: reservation.id, at: this.clock.now().toISOString(), reservedAt: reservation.at, model, provider, task, ...s };
     if (workspace !== undefined) r.workspace = workspace;
     if (file !== undefined) r.file = file;
-    await this.store.append(r);
-    await this.fold(localMonthKey(new Date(reservation.at)));
-    this.changed.fire();
     return r;
   }
 
@@ -139,9 +144,23 @@ export class SpendLedger {
     return out;
   }
 
-  /** Settles an orphan at its reserved amount (flagged as estimated): money held is never forgotten. */
-  async settleOrphan(r: ReserveRecord): Promise<SettleRecord> {
-    return this.settle(r, { usage: { ...r.estimate, source: 'estimated' }, cost: r.amount, price: r.price, durationMs: 0, outcome: 'orphaned' });
+  /**
+   * Finds orphans and settles each at its reserved amount (flagged as estimated: money held is never
+   * forgotten), under the lock, so two processes sweeping at once never settle one orphan twice.
+   */
+  async settleOrphans(isAlive: (owner: string) => boolean, maxAgeMs: number): Promise<ReserveRecord[]> {
+    const found = await this.writing.run(() =>
+      this.store.withLock(async () => {
+        const orphans = await this.orphans(isAlive, maxAgeMs);
+        for (const r of orphans) await this.store.append(this.settlementOf(r, { usage: { ...r.estimate, source: 'estimated' }, cost: r.amount, price: r.price, durationMs: 0, outcome: 'orphaned' }));
+        return orphans;
+      }),
+    );
+    if (found.length) {
+      for (const month of new Set(found.map((r) => localMonthKey(new Date(r.at))))) await this.fold(month);
+      this.changed.fire();
+    }
+    return found;
   }
 
   /** Forwards changes made by other processes (other windows, the CLI). */

@@ -23,6 +23,9 @@ export function energyCost(seconds: number, p: EnergyPrice): MicroUsd {
   return Math.max(1, usdToMicro(usd));
 }
 
+/** Until a local model's speed is measured (or estimated for this machine), it is assumed to write this fast. */
+export const ASSUMED_LOCAL_TOKENS_PER_SECOND = 20;
+
 /** Energy cost of 1,000 generated tokens at a given speed, for ranking local models before a request. */
 export function energyPer1kTokens(tokensPerSecond: number, p: EnergyPrice): MicroUsd {
   return tokensPerSecond > 0 ? energyCost(1000 / tokensPerSecond, p) : 0;
