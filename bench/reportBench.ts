@@ -13,27 +13,12 @@ import { rollupInWorker } from '../src/node/ledgerRollup';
 import { systemClock } from '../src/node/systemClock';
 import { seedMonthLines } from '../test/harness/seedLedger';
 import { table, timeAsync } from './table';
+import { withLag } from '../test/harness/eventLoopLag';
 
 const ROOT = join(__dirname, '..', '..');
 const CCUSAGE_VERSION = '18.0.11';
 const catalog = new PriceCatalog(BUILTIN_PRICES).current();
 const opts = (month: string) => ({ months: [month], now: new Date(), today: `${month}-15`, budget: 50_000_000, catalog, local: [{ label: 'R1-Distill-Qwen-1.5B', tokensPerSecond: 18 }], energy: DEFAULT_ENERGY });
-
-/** The longest the main thread went without running a timer while `work` ran (ms). */
-async function withLag<T>(work: () => Promise<T>): Promise<[T, number]> {
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - 5);
-    last = now;
-  }, 5);
-  try {
-    return [await work(), worst];
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 /** ccusage, the peer: installed on demand into the tools cache (never into the repo). */
 function ccusageBin(): string | undefined {

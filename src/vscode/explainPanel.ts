@@ -15,6 +15,9 @@ export const EXPLAIN_VIEW_TYPE = 'costwise.explanation';
  * The explanation panel beside the editor. Messages are queued until the webview says `ready`, and
  * the host keeps the folded view state so a reloaded or restored panel shows the whole answer.
  */
+const INTERRUPTED =
+  'This answer was interrupted: the window was reloaded or closed before it finished. Its cost is recorded at the reserved worst case. Explain the selection again for a full answer.';
+
 export class ExplainPanel implements vscode.Disposable {
   private ready = false;
   private queue: HostToExplainView[] = [];
@@ -54,7 +57,10 @@ export class ExplainPanel implements vscode.Disposable {
       p.post({ type: 'start', title: p.state.title, model: p.state.model });
       if (p.state.reasoning) p.post({ type: 'reasoning', text: p.state.reasoning });
       if (p.state.text) p.post({ type: 'text', text: p.state.text });
-      p.post(p.state.error ? { type: 'error', message: p.state.error } : { type: 'done', footer: p.state.footer });
+      // Still running when the window went away (reload, crash): say so rather than show a silent stub.
+      const interrupted = s.running === true && !s.error && !s.footer;
+      if (interrupted) p.post({ type: 'error', message: INTERRUPTED });
+      else p.post(p.state.error ? { type: 'error', message: p.state.error } : { type: 'done', footer: p.state.footer });
     }
     return p;
   }

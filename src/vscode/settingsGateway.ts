@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { Emitter } from '../core/events';
+import { SHARED_LIMIT_KEYS, withSharedLimits, type SharedLimitKey } from '../core/budget/sharedLimits';
+import { Emitter, type Disposable } from '../core/events';
 import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
+import type { SharedBudgetFile } from '../node/sharedBudget';
 
 const KEYS = [
   'endpoint.baseUrl',
@@ -57,12 +59,24 @@ function at(obj: Record<string, unknown> | undefined, key: string): unknown {
 export class SettingsGateway implements vscode.Disposable {
   private readonly changed = new Emitter<ParsedSettings>();
   readonly onDidChange = this.changed.event;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: Disposable[] = [];
 
-  constructor() {
-    this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('costwise')) this.changed.fire(this.current());
-    });
+  /**
+   * `shared`: limit settings as other windows saw the user change them (see withSharedLimits); this
+   * window stamps each limit setting the user changes here.
+   */
+  constructor(
+    private readonly shared?: SharedBudgetFile,
+    private readonly me = 'this-window',
+  ) {
+    this.subs.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('costwise')) return;
+        this.stampLimits(SHARED_LIMIT_KEYS.filter((k) => e.affectsConfiguration(`costwise.${k}`)));
+        this.changed.fire(this.current());
+      }),
+    );
+    if (shared) this.subs.push(shared.watch(() => this.changed.fire(this.current())));
   }
 
   /**
@@ -71,13 +85,30 @@ export class SettingsGateway implements vscode.Disposable {
    * cost the extension host seconds.
    */
   current(): ParsedSettings {
+    const raw = this.ownRaw();
+    const own = parseSettings(raw);
+    return this.shared ? withSharedLimits(own, raw, this.shared.read(), this.me) : own;
+  }
+
+  private ownRaw(): RawSettings {
     const section = vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('costwise');
     const raw: RawSettings = {};
     for (const key of KEYS) {
       const user = at(section?.globalValue, key);
       raw[key] = user !== undefined ? user : at(section?.defaultValue, key);
     }
-    return parseSettings(raw);
+    return raw;
+  }
+
+  private stampLimits(keys: readonly SharedLimitKey[]): void {
+    if (!this.shared || !keys.length) return;
+    const raw = this.ownRaw();
+    const at = Date.now();
+    try {
+      this.shared.write(Object.fromEntries(keys.map((k) => [k, { value: raw[k] ?? null, at, by: this.me }])));
+    } catch {
+      /* the ledger folder is not writable: the ledger itself will say so on the next request */
+    }
   }
 
   async setDefaultTier(tier: Tier): Promise<void> {
@@ -104,7 +135,7 @@ export class SettingsGateway implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const d of this.subs) d.dispose();
     this.changed.dispose();
   }
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
-import { openFile, poll, runCommand, selectAll, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
+import { openFile, poll, replaceInUserSettings, runCommand, selectAll, setApiKey, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-results');
@@ -57,18 +57,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
 
   it('stores a typed API key, explains the selection into the panel, and shows the new spend', async () => {
     const page = browser.page;
-    await runCommand(page, 'Costwise: Set API Key…');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    // The palette's input box is reused for the key prompt: wait until it has turned into a password box.
-    await poll('the API key prompt (a password box)', async () => (await input.getAttribute('type')) === 'password');
-    await input.fill('sk-e2e-typed');
-    await page.keyboard.press('Enter');
-    await poll('the confirmation that the key was saved', async () => {
-      const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
-      if (toasts.includes('API key saved')) return true;
-      if (await input.isVisible()) await page.keyboard.press('Enter'); // validation may still have been pending
-      return false;
-    });
+    await setApiKey(page, 'sk-e2e-typed');
 
     await openFile(page, 'sample.js');
     await selectAll(page);
@@ -122,17 +111,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     const page = browser.page;
     const item = statusBarItem(page, 'costwise.costwise.spend');
     // Lower the budget the way a user would: in settings.json, with find and replace.
-    await runCommand(page, 'Preferences: Open User Settings (JSON)');
-    // (Recent VS Code opens it in a floating editor, older ones in a tab: find it by its text.)
-    const settingsEditor = page.locator('.monaco-editor .view-lines', { hasText: 'costwise.budget.monthlyUsd' }).first();
-    await settingsEditor.waitFor({ state: 'visible' });
-    await settingsEditor.click();
-    await page.keyboard.press('Control+H');
-    await page.locator('.find-widget textarea[aria-label="Find"]').fill('"costwise.budget.monthlyUsd": 5');
-    await page.locator('.find-widget textarea[aria-label="Replace"]').fill('"costwise.budget.monthlyUsd": 0.00004');
-    await page.keyboard.press('Control+Alt+Enter');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+S');
+    await replaceInUserSettings(page, '"costwise.budget.monthlyUsd": 5', '"costwise.budget.monthlyUsd": 0.00004');
     await poll('the status bar to show the lowered budget', async () => (await item.innerText()).includes('/ $0.00004'));
     await page.keyboard.press('Escape');
     await openFile(page, 'sample.js');

@@ -5,7 +5,7 @@ import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
 import { testModel } from '../harness/testModels';
-import { openFile, openVsixWorkbench, poll, runCommand, selectAll, SHOTS, webviewFrame } from './workbench';
+import { openFile, openVsixWorkbench, poll, runCommand, selectAll, setApiKey, SHOTS, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
@@ -47,12 +47,7 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
 
   it('asks before any code goes to a remote model: declining sends nothing, Send Once sends once', async () => {
     const page = browser.page;
-    await runCommand(page, 'Costwise: Set API Key…');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await poll('the API key prompt', async () => (await input.getAttribute('type')) === 'password');
-    await input.fill('sk-restricted');
-    await page.keyboard.press('Enter');
-    await poll('the key to be saved', async () => (await page.locator('.notifications-toasts').innerText().catch(() => '')).includes('API key saved') || ((await input.isVisible()) && (await page.keyboard.press('Enter'), false)));
+    await setApiKey(page, 'sk-restricted');
 
     await openFile(page, 'secret.js');
     await selectAll(page);

@@ -94,8 +94,42 @@ export function statusBarItem(page: Page, id: string) {
 /** Selects the whole active editor, retrying until the status bar shows a selection. */
 export async function selectAll(page: Page): Promise<void> {
   await poll('the whole file to be selected', async () => {
-    await page.locator('.monaco-editor .view-lines').first().click();
+    // The active group's editor: a settings editor left open elsewhere must not take the click.
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+A');
     return /\(\d+ selected\)/.test(await page.locator('#workbench\\.parts\\.statusbar').innerText());
   });
+}
+
+/** Stores an API key the way a user does: Set API Key…, typed into the password box. */
+export async function setApiKey(page: Page, key: string): Promise<void> {
+  await runCommand(page, 'Costwise: Set API Key…');
+  const input = page.locator(QUICK_INPUT);
+  // The palette's input box is reused for the key prompt: wait until it has turned into a password box.
+  await poll('the API key prompt (a password box)', async () => (await input.getAttribute('type')) === 'password');
+  await input.fill(key);
+  await page.keyboard.press('Enter');
+  await poll('the confirmation that the key was saved', async () => {
+    const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
+    if (toasts.includes('API key saved')) return true;
+    if (await input.isVisible()) await page.keyboard.press('Enter'); // validation may still have been pending
+    return false;
+  });
+}
+
+/**
+ * Changes user settings the way a user would: Preferences: Open User Settings (JSON), find and
+ * replace, save. (Recent VS Code opens it in a floating editor, older ones in a tab: found by its text.)
+ */
+export async function replaceInUserSettings(page: Page, find: string, replace: string): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings (JSON)');
+  const settingsEditor = page.locator('.monaco-editor .view-lines', { hasText: find.slice(0, 30) }).first();
+  await settingsEditor.waitFor({ state: 'visible' });
+  await settingsEditor.click();
+  await page.keyboard.press('Control+H');
+  await page.locator('.find-widget textarea[aria-label="Find"]').fill(find);
+  await page.locator('.find-widget textarea[aria-label="Replace"]').fill(replace);
+  await page.keyboard.press('Control+Alt+Enter');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+S');
 }

@@ -100,6 +100,11 @@ export class CodeServer {
     writeFileSync(join(this.opts.runDir, 'config.yaml'), 'auth: none\ncert: false\n');
   }
 
+  /** The user's settings.json (edit it to change settings the way a user's editor would). */
+  get userSettingsFile(): string {
+    return join(this.dirs().userData, 'User', 'settings.json');
+  }
+
   /** Where the installed extension keeps its spend ledger. */
   ledgerDir(extensionId: string): string {
     return join(this.dirs().userData, 'User', 'globalStorage', extensionId, 'ledger');
@@ -161,8 +166,8 @@ export class CodeServer {
   }
 
   /** Workbench URL for a folder, optionally with the smoke-test payload that runs an extension test suite. */
-  workbenchUrl(payload?: Array<[string, string]>): string {
-    const q = new URLSearchParams({ folder: this.opts.workspace });
+  workbenchUrl(payload?: Array<[string, string]>, folder = this.opts.workspace): string {
+    const q = new URLSearchParams({ folder });
     if (payload) q.set('payload', JSON.stringify(payload));
     return `${this.url}/?${q.toString()}`;
   }

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { formatUsd } from '../../src/shared/usd';
 import { FixtureServer } from '../harness/openAIServer';
 import { costwise, openDocument, setUserSetting, waitFor } from './helpers';
+import { watchLag } from '../harness/eventLoopLag';
 
 const CANARY = 'sk-CANARY-4f9e1c07d2b34a8e';
 const WORKSPACE = process.env.COSTWISE_WORKSPACE!;
@@ -167,13 +168,7 @@ describe('hardening inside VS Code', function () {
       const editor = await openDocument('function add(a, b) {\n  return a + b;\n}\n');
       editor.selection = new vscode.Selection(0, 0, 3, 0);
       const settledBefore = (await api.ledger.fold()).settled.length;
-      let worstLag = 0;
-      let last = Date.now();
-      const ticker = setInterval(() => {
-        const now = Date.now();
-        worstLag = Math.max(worstLag, now - last - 10);
-        last = now;
-      }, 10);
+      const lag = watchLag(10);
       const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
       const { spawn } = await import('node:child_process');
       // One launcher process starts the 30 CLI processes (forking from the extension host 30 times
@@ -192,7 +187,7 @@ Promise.all(runs).then((codes) => process.stdout.write(JSON.stringify(codes)));`
       const uiRuns = Array.from({ length: 170 }, () => vscode.commands.executeCommand('costwise.explainSelection', { tier: 'standard' }));
       const codes = await cliRun;
       const uiResults = (await Promise.all(uiRuns)) as Array<{ text?: string; error?: { kind: string } } | undefined>;
-      clearInterval(ticker);
+      const worstLag = Math.round(lag.stop());
       const uiOutcomes: Record<string, number> = {};
       for (const r of uiResults) {
         const k = !r ? 'none' : r.error ? r.error.kind : 'answered';

@@ -119,7 +119,8 @@ describe('crash safety: processes SIGKILLed at random points', function () {
         const end = Date.now() + capMs;
         while (!cond() && Date.now() < end) await sleep(2);
       };
-      for (let i = 0; i < KILLS; i++) {
+      // Until KILLS runs were killed (a run that finished before its kill counts as an answer).
+      for (let i = 0; phases.beforeRequest + phases.midStream + phases.afterStream < KILLS; i++) {
         const phase = (['beforeRequest', 'midStream', 'afterStream'] as const)[i % 3]!;
         const r = await run(async (chatsBefore) => {
           if (phase === 'beforeRequest') return sleep(Math.random() * runMs * 0.8);
@@ -173,7 +174,7 @@ describe('crash safety: processes SIGKILLed at random points', function () {
       const cutStreams = server.chats.filter((c) => !c.completed).length;
       assert.ok(phases.midStream === 0 || cutStreams > 0, 'kills during the stream cut streams');
       process.stdout.write(
-        `      ${KILLS} CLI runs killed (${phases.beforeRequest} before the request, ${phases.midStream} mid-stream, ${phases.afterStream} after it; ${phases.finished} finished first): ` +
+        `      ${KILLS} CLI runs killed (${phases.beforeRequest} before the request, ${phases.midStream} mid-stream, ${phases.afterStream} after it) and ${phases.finished} finished first: ` +
           `${acked.size} answers kept, ${orphaned.length} orphans settled and reported, ${cutStreams} streams cut, ${f.corrupt.length} torn lines\n`,
       );
     } finally {

@@ -1,0 +1,50 @@
+import type { LimitRule } from './budget';
+import { parseSettings, type ParsedSettings, type RawSettings } from '../settings';
+
+/** The settings that set a limit on spending: shared between windows, one stamp per setting. */
+export const SHARED_LIMIT_KEYS = ['budget.monthlyUsd', 'budget.dailyUsd', 'budget.perProvider', 'budget.perModel'] as const;
+export type SharedLimitKey = (typeof SHARED_LIMIT_KEYS)[number];
+
+/** One limit setting as a window saw the user change it. */
+export interface LimitStamp {
+  value: unknown;
+  /** When (ms since epoch). */
+  at: number;
+  /** Which process (`host:pid:start`). */
+  by: string;
+}
+
+export type SharedLimits = Partial<Record<SharedLimitKey, LimitStamp>>;
+
+/** Marks a rule that comes from another window's view of a setting. */
+export const FROM_ANOTHER_WINDOW = ' as last set in another window';
+
+/**
+ * This window's settings, bounded by the limits other windows saw the user set. A window whose view of
+ * the settings is stale (code-server does not pass a change made in one browser window to another)
+ * must not spend against a limit the user has since lowered; so each limit setting another window
+ * stamped with a different value adds its rules beside this window's own, and every request must fit
+ * both. The result is never less strict than either view; a limit raised elsewhere applies here once
+ * this window sees the change too (or the user changes it here).
+ */
+export function withSharedLimits(own: ParsedSettings, ownRaw: RawSettings, shared: SharedLimits, me: string): ParsedSettings {
+  const extra: LimitRule[] = [];
+  for (const key of SHARED_LIMIT_KEYS) {
+    const stamp = shared[key];
+    if (!stamp || stamp.by === me || JSON.stringify(stamp.value ?? null) === JSON.stringify(ownRaw[key] ?? null)) continue;
+    const theirs = parseSettings({ ...ownRaw, [key]: stamp.value }).settings.budget.policy.rules;
+    const setting = `costwise.${key}`;
+    for (const r of theirs) if (r.setting === setting || r.setting.startsWith(`${setting}.`)) extra.push({ ...r, setting: r.setting + FROM_ANOTHER_WINDOW });
+  }
+  if (!extra.length) return own;
+  const budget = own.settings.budget;
+  const tightest = (period: 'month' | 'day', start: number | undefined) =>
+    extra.filter((r) => r.period === period && r.provider === undefined && r.model === undefined).reduce<number | undefined>((m, r) => (m === undefined ? r.limit : Math.min(m, r.limit)), start);
+  return {
+    ...own,
+    settings: {
+      ...own.settings,
+      budget: { ...budget, monthly: tightest('month', budget.monthly)!, daily: tightest('day', budget.daily), policy: { ...budget.policy, rules: [...budget.policy.rules, ...extra] } },
+    },
+  };
+}
