@@ -126,7 +126,8 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
         .map((l) => JSON.parse(l) as { kind: string; override?: string });
     const settlesBefore = records().filter((r) => r.kind === 'settle').length;
     await selectAll(page);
-    await runCommand(page, 'Costwise: Explain Selection');
+    // The keybinding, straight from the editor that holds the selection (no palette in between).
+    await page.keyboard.press('Control+Alt+E');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 20_000 });
     assert.match(await dialog.innerText(), /monthly budget/);

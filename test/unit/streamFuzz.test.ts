@@ -17,6 +17,9 @@ import { OpenAICompatibleProvider } from '../../src/providers/openAICompatible';
 import { FIXTURES } from '../harness/openAIServer';
 import { xorshift } from '../harness/xorshift';
 
+/** A 10 MB SSE line (the client gives up at 1 MB: MAX_LINE_BYTES). */
+const HUGE_LINE = Buffer.concat([Buffer.from('data: '), Buffer.alloc(10 * 1024 * 1024, 'x')]);
+
 /** Cases per provider: a short run in CI, minutes in `npm run test:soak` (COSTWISE_SOAK=1). */
 const SOAK = process.env.COSTWISE_SOAK === '1';
 const CASES = SOAK ? 3000 : 120;
@@ -66,7 +69,7 @@ function mutate(bytes: Buffer, r: () => number, api: string): Plan & { kind: str
       b = Buffer.from(b.toString('utf8').replace('data: [DONE]', ''));
       break;
     case 'huge-line':
-      b = Buffer.concat([b.subarray(0, at()), Buffer.from('data: ' + 'x'.repeat(1_500_000)), Buffer.from('\n\n')]);
+      b = Buffer.concat([b.subarray(0, at()), HUGE_LINE, Buffer.from('\n\n')]);
       break;
     case 'stall':
       b = b.subarray(0, at());
