@@ -103,7 +103,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (values.json) out(JSON.stringify(rows, null, 2));
     else {
       const usd = (m: number | undefined) => (m === undefined ? '–' : String(m / 1e6));
-      out(renderTable(['model', 'provider', 'input', 'cached', 'output', 'context', 'since'], rows.map((r) => [r.model, r.provider, usd(r.prices.input), usd(r.prices.cachedRead), usd(r.prices.output), String(r.contextWindow), r.effective])));
+      out(renderTable(['model', 'provider', 'input', 'cached', 'output', 'context', 'since', 'retired'], rows.map((r) => [r.model, r.provider, usd(r.prices.input), usd(r.prices.cachedRead), usd(r.prices.output), String(r.contextWindow), r.effective, r.retired ?? ''])));
     }
     return 0;
   }

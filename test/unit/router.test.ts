@@ -59,6 +59,15 @@ describe('policy engine: the cheapest model that meets the tier', () => {
     assert.equal(d.chosen?.candidate.model, 'deepseek-chat');
   });
 
+  it('a model its provider has retired is passed over from that day, and says so (its price still re-prices old records)', () => {
+    const anthropicOnly = (day: string) => route(buildCandidates(catalog, new Date(`${day}T12:00:00Z`), [up('anthropic')], []), req({ tier: 'premium', pinned: 'claude-sonnet-4-5' }));
+    assert.equal(anthropicOnly('2026-11-29').chosen?.candidate.model, 'claude-sonnet-4-5', 'the day before: still served');
+    const d = anthropicOnly('2026-11-30');
+    assert.notEqual(d.chosen?.candidate.model, 'claude-sonnet-4-5');
+    assert.match(reasonFor(d, 'claude-sonnet-4-5')!, /retired by anthropic on 2026-11-30: the API no longer serves it/);
+    assert.ok(catalog.lookup('claude-sonnet-4-5-20250929', new Date('2026-12-15'))?.prices.output, 'still priced');
+  });
+
   it('ties go to the local model, then to the faster endpoint', () => {
     const twin = { ...LOCAL, model: 'twin', costPer1kTokens: 0, latencyMs: 50 };
     const fast = { ...LOCAL, model: 'fast', costPer1kTokens: 0, latencyMs: 1 };

@@ -50,6 +50,8 @@ export interface SettleRecord {
   workspace?: string;
   file?: string;
   tier?: string;
+  /** For an orphan: the process that found it and recorded it (`host:pid:start`). */
+  settledBy?: string;
 }
 
 /** Nothing was billed: the request never reached the provider. */

@@ -152,7 +152,7 @@ export class SpendLedger {
     const found = await this.writing.run(() =>
       this.store.withLock(async () => {
         const orphans = await this.orphans(isAlive, maxAgeMs);
-        for (const r of orphans) await this.store.append(this.settlementOf(r, { usage: { ...r.estimate, source: 'estimated' }, cost: r.amount, price: r.price, durationMs: 0, outcome: 'orphaned' }));
+        for (const r of orphans) await this.store.append(this.settlementOf(r, { usage: { ...r.estimate, source: 'estimated' }, cost: r.amount, price: r.price, durationMs: 0, outcome: 'orphaned', settledBy: this.owner }));
         return orphans;
       }),
     );

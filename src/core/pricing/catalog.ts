@@ -25,7 +25,7 @@ function row(
   ctx: number,
   maxOut: number,
   prices: Usd,
-  extra: Partial<Pick<PriceEntry, 'above' | 'aliases'>> = {},
+  extra: Partial<Pick<PriceEntry, 'above' | 'aliases' | 'retired'>> = {},
 ): PriceEntry {
   return { model, provider, effective, source, contextWindow: ctx, maxOutput: maxOut, prices: p(prices), reasoningBilledAsOutput: true, ...extra };
 }
@@ -50,8 +50,10 @@ export const BUILTIN_PRICES: readonly PriceEntry[] = [
     aliases: ['claude-sonnet-4-20250514', 'claude-sonnet-4-0'],
     above: { threshold: 200 * K, prices: p({ in: 6, read: 0.6, w5: 7.5, w1h: 12, out: 22.5 }) },
   }),
+  // End of life 2026-11-30 (Anthropic's model deprecations, as the @anthropic-ai/sdk warns for this id).
   row('claude-sonnet-4-5', 'anthropic', '2025-09-29', ANTHROPIC, 200 * K, 64 * K, { in: 3, read: 0.3, w5: 3.75, w1h: 6, out: 15 }, {
     aliases: ['claude-sonnet-4-5-20250929'],
+    retired: '2026-11-30',
     above: { threshold: 200 * K, prices: p({ in: 6, read: 0.6, w5: 7.5, w1h: 12, out: 22.5 }) },
   }),
   row('claude-opus-4-1', 'anthropic', '2025-08-05', ANTHROPIC, 200 * K, 32 * K, { in: 15, read: 1.5, w5: 18.75, w1h: 30, out: 75 }, { aliases: ['claude-opus-4-1-20250805'] }),

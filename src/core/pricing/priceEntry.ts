@@ -29,6 +29,8 @@ export interface PriceEntry {
   reasoningBilledAsOutput: boolean;
   /** Explicit alternative ids an API may return for this model (never prefix matching). */
   aliases?: string[];
+  /** First day (YYYY-MM-DD, UTC) the provider no longer serves the model: routing passes it over from then on (its price still re-prices old records). */
+  retired?: string;
 }
 
 /** A reference to the price used, stored with each ledger record so it can be re-priced later. */

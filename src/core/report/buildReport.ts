@@ -68,7 +68,7 @@ export function whatIf(fold: MonthFold, catalog: PriceEntry[], local: ReportOpti
       const cost = p.above
         ? costOf(fix(below.get(p.above.threshold)!), { ...p, above: undefined }) + costOf(fix(aboveSum.get(p.above.threshold)!), { ...p, prices: p.above.prices, above: undefined })
         : costOf(fix(sum), p);
-      return { model: p.model, provider: p.provider, kind: 'remote' as const, cost, note: `list price since ${p.effective}` };
+      return { model: p.model, provider: p.provider, kind: 'remote' as const, cost, note: `list price since ${p.effective}${p.retired ? `; retired by ${p.provider} on ${p.retired}` : ''}` };
     } catch (e) {
       return { model: p.model, provider: p.provider, kind: 'remote' as const, cost: undefined, note: (e as Error).message };
     }

@@ -23,4 +23,6 @@ export interface Candidate {
   latencyMs?: number;
   keyPresent: boolean;
   enabled: boolean;
+  /** The day the provider stopped serving the model, once that day has come (see PriceEntry.retired). */
+  retiredOn?: string;
 }

@@ -72,6 +72,7 @@ export function buildCandidates(
         ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}),
         keyPresent: p.keyPresent,
         enabled: p.enabled,
+        ...(price?.retired && price.retired <= at.toISOString().slice(0, 10) ? { retiredOn: price.retired } : {}),
       });
     }
   }

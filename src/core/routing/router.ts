@@ -76,6 +76,7 @@ const FILTERS: Filter[] = [
   { name: 'enabled', check: (c) => (c.enabled ? undefined : `${c.endpoint} is not enabled`) },
   { name: 'allow', check: (c, _s, r) => (r.allow.length && !r.allow.includes(c.model) ? 'not in your allow list (costwise.routing.allow)' : undefined) },
   { name: 'deny', check: (c, _s, r) => (r.deny.includes(c.model) ? 'in your deny list (costwise.routing.deny)' : undefined) },
+  { name: 'retired', check: (c) => (c.retiredOn ? `retired by ${c.provider} on ${c.retiredOn}: the API no longer serves it` : undefined) },
   { name: 'local-only', check: (c, _s, r) => (r.privacy.localOnly && !c.local ? 'local-only mode: code never leaves this machine' : undefined) },
   { name: 'private file', check: (c, _s, r) => (r.privacy.fileIsPrivate && !c.local ? 'this file matches costwise.privacy.localOnlyFiles' : undefined) },
   { name: 'untrusted', check: (c, _s, r) => (r.privacy.untrusted && !r.privacy.untrustedApproved && !c.local ? 'untrusted workspace: remote models need your confirmation' : undefined) },
