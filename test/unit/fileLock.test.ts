@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweepLockLeftovers, withFileLock } from '../../src/node/fileLock';
+import { isOwnerAlive, processOwner, processStartMs } from '../../src/node/processOwner';
 
 const LOCK_MODULE = join(__dirname, '..', '..', 'src', 'node', 'fileLock.js');
 
@@ -107,5 +108,15 @@ describe('the cross-process file lock', function () {
     utimesSync(join(dir, '.lock.b.released'), older, older);
     assert.equal(await sweepLockLeftovers(lock), 2);
     assert.deepEqual(readdirSync(dir), ['.lock.c.tmp'], 'a recent private copy may belong to a live waiter: kept');
+  });
+  it('a reused pid is not the process that wrote the owner: its start time differs', () => {
+    const me = processOwner();
+    assert.equal(isOwnerAlive(me), true);
+    const [host, pid, start] = me.split(':');
+    assert.ok(Math.abs(processStartMs(process.pid)! - Number(start)) < 5_000, 'the start time read from /proc matches');
+    assert.equal(isOwnerAlive(`${host}:${pid}:${Number(start) - 3_600_000}`), false, 'same pid, started an hour earlier: a reused pid');
+    assert.equal(isOwnerAlive(`${host}:${pid}:unknown`), true, 'no start recorded: the pid is all there is to go by');
+    assert.equal(isOwnerAlive(`${host}:999999999:1`), false, 'no such process');
+    assert.equal(isOwnerAlive(`another-host:${pid}:1`), true, "another host's process cannot be checked");
   });
 });
