@@ -99,7 +99,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
       maxOutputTokens: 4096,
     });
   let decision = decide(tier);
-  if (!decision.chosen && locals.length && tier !== 'basic' && decision.rejected.every((r) => r.candidate.local || r.filter === 'key')) {
+  if (!decision.chosen && locals.length && tier !== 'basic' && decision.rejected.every((r) => r.candidate.local || r.filter === 'key' || r.filter === 'retired')) {
     io.err(`costwise: no API key for a ${tier}-tier model, so the local model answers (basic tier).`);
     decision = decide('basic');
   }

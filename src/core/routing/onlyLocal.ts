@@ -6,7 +6,8 @@ import type { Decision } from './router';
  */
 export function whyOnlyLocal(d: Decision): 'key' | 'local-only' | 'private file' | undefined {
   if (!d.rejected.some((r) => r.candidate.local && r.filter === 'tier')) return undefined;
-  const remote = d.rejected.filter((r) => !r.candidate.local).map((r) => r.filter);
+  // A retired model is no choice at all: it neither counts for nor against a local answer.
+  const remote = d.rejected.filter((r) => !r.candidate.local && r.filter !== 'retired').map((r) => r.filter);
   for (const reason of ['local-only', 'private file'] as const) if (remote.includes(reason) && remote.every((f) => f === reason || f === 'key')) return reason;
   return remote.every((f) => f === 'key') ? 'key' : undefined;
 }

@@ -76,10 +76,10 @@ const FILTERS: Filter[] = [
   { name: 'enabled', check: (c) => (c.enabled ? undefined : `${c.endpoint} is not enabled`) },
   { name: 'allow', check: (c, _s, r) => (r.allow.length && !r.allow.includes(c.model) ? 'not in your allow list (costwise.routing.allow)' : undefined) },
   { name: 'deny', check: (c, _s, r) => (r.deny.includes(c.model) ? 'in your deny list (costwise.routing.deny)' : undefined) },
-  { name: 'retired', check: (c) => (c.retiredOn ? `retired by ${c.provider} on ${c.retiredOn}: the API no longer serves it` : undefined) },
   { name: 'local-only', check: (c, _s, r) => (r.privacy.localOnly && !c.local ? 'local-only mode: code never leaves this machine' : undefined) },
   { name: 'private file', check: (c, _s, r) => (r.privacy.fileIsPrivate && !c.local ? 'this file matches costwise.privacy.localOnlyFiles' : undefined) },
   { name: 'untrusted', check: (c, _s, r) => (r.privacy.untrusted && !r.privacy.untrustedApproved && !c.local ? 'untrusted workspace: remote models need your confirmation' : undefined) },
+  { name: 'retired', check: (c) => (c.retiredOn ? `retired by ${c.provider} on ${c.retiredOn}: the API no longer serves it` : undefined) },
   { name: 'key', check: (c) => (!c.local && !c.keyPresent ? `no API key for ${c.endpoint} (Costwise: Set API Key…)` : undefined) },
   { name: 'reachable', check: (c) => (c.reachable ? undefined : `${c.endpoint} did not answer its last health check`) },
   {
