@@ -110,14 +110,10 @@ export class MonthFold {
     this.total += r.cost;
     const key = `${this.dayOf(r.reservedAt)}${SEP}${r.provider}${SEP}${r.model}`;
     this.cells.set(key, (this.cells.get(key) ?? 0) + r.cost);
-    for (const d of ['provider', 'model', 'task', 'workspace'] as const) {
-      const k = (d === 'workspace' ? r.workspace : r[d]) ?? '(none)';
-      const b = this.dims[d].get(k);
-      if (b) {
-        b.cost += r.cost;
-        b.requests++;
-      } else this.dims[d].set(k, { cost: r.cost, requests: 1 });
-    }
+    bump(this.dims.provider, r.provider, r.cost);
+    bump(this.dims.model, r.model, r.cost);
+    bump(this.dims.task, r.task ?? '(none)', r.cost);
+    bump(this.dims.workspace, r.workspace ?? '(none)', r.cost);
     const u = r.usage;
     this.tokens.input += u.inputTokens;
     this.tokens.cachedRead += u.cachedReadTokens;
@@ -194,6 +190,14 @@ export class MonthFold {
       localCost: this.localCost,
     };
   }
+}
+
+function bump(m: Map<string, { cost: MicroUsd; requests: number }>, key: string, cost: MicroUsd): void {
+  const b = m.get(key);
+  if (b) {
+    b.cost += cost;
+    b.requests++;
+  } else m.set(key, { cost, requests: 1 });
 }
 
 function matches(scope: SpendScope, day: string, provider: string, model: string): boolean {
