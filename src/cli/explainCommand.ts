@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { describeOrphans, MAX_RESERVATION_AGE_MS } from '../core/ledger/orphans';
+import { stampedLimitRules } from '../core/budget/sharedLimits';
 import { BudgetRefusal, SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsdExact } from '../core/money';
 import { BUILTIN_PRICES } from '../core/pricing/catalog';
@@ -20,6 +21,7 @@ import { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { loadO200k } from '../node/gptTokenizer';
 import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { isOwnerAlive, processOwner } from '../node/processOwner';
+import { SHARED_BUDGET_FILE, SharedBudgetFile } from '../node/sharedBudget';
 import { systemClock } from '../node/systemClock';
 import { EmbeddedRuntime } from '../runtime/embeddedRuntime';
 import { providerFor, type Endpoint } from '../runtime/endpoints';
@@ -109,7 +111,8 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
     return 1;
   }
   const chosen = decision.chosen.candidate;
-  const ledger = new SpendLedger(new JsonlLedgerStore(a.ledger ?? defaultLedgerDir()), systemClock, randomUUID, processOwner());
+  const ledgerDir = a.ledger ?? defaultLedgerDir();
+  const ledger = new SpendLedger(new JsonlLedgerStore(ledgerDir), systemClock, randomUUID, processOwner());
   const cf = decision.counterfactual?.candidate;
   try {
     // A CLI run that was killed mid-request left its reservation open: record it now, and say so.
@@ -126,7 +129,8 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
         tier: decision.tier,
         workspace: 'cli',
         file: basename(a.file),
-        budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }], warnRatio: 0.8, onLimit: 'ask' },
+        // Its own budget, and the limits set in VS Code (same ledger): a request must fit both.
+        budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }, ...stampedLimitRules(new SharedBudgetFile(join(ledgerDir, SHARED_BUDGET_FILE)).read())], warnRatio: 0.8, onLimit: 'ask' },
         ...(chosen.local ? { costFor: (_u: unknown, ms: number) => energyCost(ms / 1000, DEFAULT_ENERGY) } : {}),
         counterfactual: (usage) => (cf?.price && cf.model !== chosen.model ? { model: cf.model, cost: costOf(usage, cf.price) } : undefined),
         signal: new AbortController().signal,

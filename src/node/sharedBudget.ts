@@ -4,6 +4,9 @@ import { basename, dirname } from 'node:path';
 import { SHARED_LIMIT_KEYS, type LimitStamp, type SharedLimits } from '../core/budget/sharedLimits';
 import type { Disposable } from '../core/events';
 
+/** Its name in the ledger folder. */
+export const SHARED_BUDGET_FILE = 'budget-settings.json';
+
 /**
  * The limit settings as windows last saw the user change them, one stamp per setting, in a file beside
  * the ledger shared by every window (see withSharedLimits for how they are applied).

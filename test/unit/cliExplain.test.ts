@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
+import { SHARED_BUDGET_FILE, SharedBudgetFile } from '../../src/node/sharedBudget';
 import { FixtureServer } from '../harness/openAIServer';
 import { testModel, tinyModels } from '../harness/testModels';
 
@@ -72,6 +73,17 @@ describe('costwise explain (the CLI talks to models)', function () {
     assert.equal(s.workspace, 'cli');
     assert.ok(s.cost > 0);
     assert.match(r.err, /\$0\.0000\d+ · deepseek-\w+ · standard · \d+ in · \d+ out/);
+  });
+
+  it('is held to the limits set in VS Code too (same ledger): a request must fit both budgets', async () => {
+    const shared = join(dir, 'shared-ledger');
+    new SharedBudgetFile(join(shared, SHARED_BUDGET_FILE)).write({ 'budget.monthlyUsd': { value: 0.00001, at: Date.now(), by: 'vscode:1:1' } });
+    const cfg = config({ budget: { monthlyUsd: 1 }, providers: { deepseek: { baseUrl: deepseek.origin } } });
+    const before = deepseek.chats.length;
+    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', shared]));
+    assert.equal(r.code, 3, r.err);
+    assert.match(r.err, /\$0\.00001 monthly budget is already spent or reserved \(costwise\.budget\.monthlyUsd as set in VS Code\)/);
+    assert.equal(deepseek.chats.length, before, 'nothing was sent');
   });
 
   it('ignores OPENAI_API_KEY, OPENAI_BASE_URL and friends in the environment', async () => {

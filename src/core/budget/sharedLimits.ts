@@ -32,9 +32,7 @@ export function withSharedLimits(own: ParsedSettings, ownRaw: RawSettings, share
   for (const key of SHARED_LIMIT_KEYS) {
     const stamp = shared[key];
     if (!stamp || stamp.by === me || JSON.stringify(stamp.value ?? null) === JSON.stringify(ownRaw[key] ?? null)) continue;
-    const theirs = parseSettings({ ...ownRaw, [key]: stamp.value }).settings.budget.policy.rules;
-    const setting = `costwise.${key}`;
-    for (const r of theirs) if (r.setting === setting || r.setting.startsWith(`${setting}.`)) extra.push({ ...r, setting: r.setting + FROM_ANOTHER_WINDOW });
+    extra.push(...stampRules(key, stamp.value, FROM_ANOTHER_WINDOW, ownRaw));
   }
   if (!extra.length) return own;
   const budget = own.settings.budget;
@@ -47,4 +45,20 @@ export function withSharedLimits(own: ParsedSettings, ownRaw: RawSettings, share
       budget: { ...budget, monthly: tightest('month', budget.monthly)!, daily: tightest('day', budget.daily), policy: { ...budget.policy, rules: [...budget.policy.rules, ...extra] } },
     },
   };
+}
+
+/**
+ * The limit rules VS Code's windows last stamped, for a process outside VS Code (the CLI): it spends
+ * from the same ledger, so it is held to these as well as to its own budget.
+ */
+export function stampedLimitRules(shared: SharedLimits): LimitRule[] {
+  return SHARED_LIMIT_KEYS.flatMap((key) => (shared[key] ? stampRules(key, shared[key].value, ' as set in VS Code') : []));
+}
+
+/** The rules one limit setting's value makes, labelled with where the value comes from. */
+function stampRules(key: SharedLimitKey, value: unknown, label: string, base: RawSettings = {}): LimitRule[] {
+  const setting = `costwise.${key}`;
+  return parseSettings({ ...base, [key]: value })
+    .settings.budget.policy.rules.filter((r) => r.setting === setting || r.setting.startsWith(`${setting}.`))
+    .map((r) => ({ ...r, setting: r.setting + label }));
 }
