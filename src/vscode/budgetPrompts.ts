@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { FROM_ANOTHER_WINDOW } from '../core/budget/sharedLimits';
 import type { BudgetRefusal } from '../core/ledger/spendLedger';
 import { formatUsd, usdToMicro } from '../core/money';
 import type { SettingsGateway } from './settingsGateway';
@@ -9,13 +10,15 @@ import type { SettingsGateway } from './settingsGateway';
  */
 export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGateway): Promise<'once' | 'raised' | 'cancelled'> {
   const first = refusal.verdict?.exceeded?.[0];
-  const canRaise = !!first && (first.rule.setting === 'costwise.budget.monthlyUsd' || first.rule.setting === 'costwise.budget.dailyUsd');
+  // A limit set in another window is raised here the same way: the change here is then the newest.
+  const setting = first?.rule.setting.replace(FROM_ANOTHER_WINDOW, '');
+  const canRaise = setting === 'costwise.budget.monthlyUsd' || setting === 'costwise.budget.dailyUsd';
   // The first action is the dialog's default (Enter): never the one that spends past the limit.
   const actions = [canRaise ? 'Raise Limit…' : 'Open Budget Settings', 'Send Once Anyway'];
   const pick = await vscode.window.showWarningMessage(`Costwise: ${refusal.reason}.`, { modal: true, detail: 'Send this one request anyway, change the limit, or cancel.' }, ...actions);
   if (pick === 'Send Once Anyway') return 'once';
   if (pick === 'Open Budget Settings') {
-    await vscode.commands.executeCommand('workbench.action.openSettings', first?.rule.setting.split('.').slice(0, 3).join('.') ?? 'costwise.budget');
+    await vscode.commands.executeCommand('workbench.action.openSettings', setting?.split('.').slice(0, 3).join('.') ?? 'costwise.budget');
     return 'cancelled';
   }
   if (pick !== 'Raise Limit…' || !first) return 'cancelled';
@@ -31,6 +34,6 @@ export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGatew
     },
   });
   if (value === undefined) return 'cancelled';
-  await settings.setBudget(first.rule.setting === 'costwise.budget.dailyUsd' ? 'budget.dailyUsd' : 'budget.monthlyUsd', Number(value));
+  await settings.setBudget(setting === 'costwise.budget.dailyUsd' ? 'budget.dailyUsd' : 'budget.monthlyUsd', Number(value));
   return 'raised';
 }

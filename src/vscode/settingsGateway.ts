@@ -117,6 +117,7 @@ export class SettingsGateway implements vscode.Disposable {
 
   async setBudget(key: 'budget.monthlyUsd' | 'budget.dailyUsd', usd: number): Promise<void> {
     await vscode.workspace.getConfiguration('costwise').update(key, usd, vscode.ConfigurationTarget.Global);
+    this.stampLimits([key]); // the user chose it here, now: the newest, even if this window already had it
   }
 
   /** Turns a provider on, keeping whatever else its setting says (e.g. a custom baseUrl). */
