@@ -4,7 +4,7 @@ import { SpendLedger } from './core/ledger/spendLedger';
 import { JsonlLedgerStore } from './node/jsonlLedgerStore';
 import { LazyTokenEstimator } from './node/lazyTokenEstimator';
 import { isOwnerAlive, processOwner } from './node/processOwner';
-import { SHARED_BUDGET_FILE, SharedBudgetFile } from './node/sharedBudget';
+import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
 import { BudgetAlerts } from './vscode/budgetAlerts';
@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext) {
   const store = new JsonlLedgerStore(ledgerDir.fsPath);
   const owner = processOwner();
   const ledger = new SpendLedger(store, systemClock, randomUUID, owner);
-  const settings = new SettingsGateway(new SharedBudgetFile(vscode.Uri.joinPath(ledgerDir, SHARED_BUDGET_FILE).fsPath), owner);
+  const settings = new SettingsGateway(new SharedLimitStamps(vscode.Uri.joinPath(ledgerDir, SHARED_LIMITS_DIR).fsPath), owner);
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();

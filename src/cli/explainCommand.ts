@@ -21,7 +21,7 @@ import { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { loadO200k } from '../node/gptTokenizer';
 import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { isOwnerAlive, processOwner } from '../node/processOwner';
-import { SHARED_BUDGET_FILE, SharedBudgetFile } from '../node/sharedBudget';
+import { SHARED_LIMITS_DIR, SharedLimitStamps } from '../node/sharedLimitStamps';
 import { systemClock } from '../node/systemClock';
 import { EmbeddedRuntime } from '../runtime/embeddedRuntime';
 import { providerFor, type Endpoint } from '../runtime/endpoints';
@@ -130,7 +130,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
         workspace: 'cli',
         file: basename(a.file),
         // Its own budget, and the limits set in VS Code (same ledger): a request must fit both.
-        budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }, ...stampedLimitRules(new SharedBudgetFile(join(ledgerDir, SHARED_BUDGET_FILE)).read())], warnRatio: 0.8, onLimit: 'ask' },
+        budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }, ...stampedLimitRules(new SharedLimitStamps(join(ledgerDir, SHARED_LIMITS_DIR)).read())], warnRatio: 0.8, onLimit: 'ask' },
         ...(chosen.local ? { costFor: (_u: unknown, ms: number) => energyCost(ms / 1000, DEFAULT_ENERGY) } : {}),
         counterfactual: (usage) => (cf?.price && cf.model !== chosen.model ? { model: cf.model, cost: costOf(usage, cf.price) } : undefined),
         signal: new AbortController().signal,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SHARED_LIMIT_KEYS, withSharedLimits, type SharedLimitKey } from '../core/budget/sharedLimits';
 import { Emitter, type Disposable } from '../core/events';
 import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
-import type { SharedBudgetFile } from '../node/sharedBudget';
+import type { SharedLimitStamps } from '../node/sharedLimitStamps';
 
 const KEYS = [
   'endpoint.baseUrl',
@@ -66,7 +66,7 @@ export class SettingsGateway implements vscode.Disposable {
    * window stamps each limit setting the user changes here.
    */
   constructor(
-    private readonly shared?: SharedBudgetFile,
+    private readonly shared?: SharedLimitStamps,
     private readonly me = 'this-window',
   ) {
     this.subs.push(

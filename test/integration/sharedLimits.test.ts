@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHARED_BUDGET_FILE, SharedBudgetFile } from '../../src/node/sharedBudget';
+import { SHARED_LIMITS_DIR, SharedLimitStamps } from '../../src/node/sharedLimitStamps';
 import { costwise, setUserSetting, waitFor } from './helpers';
 
 describe('limits shared with other windows, inside VS Code', () => {
   it('a lower limit another window stamped binds here and the tooltip says so; setting the limit here replaces it', async () => {
     const api = await costwise();
     await setUserSetting('budget.monthlyUsd', 5);
-    const file = new SharedBudgetFile(join(api.ledgerDir, SHARED_BUDGET_FILE));
+    const file = new SharedLimitStamps(join(api.ledgerDir, SHARED_LIMITS_DIR));
     assert.equal(file.read()['budget.monthlyUsd']?.value, 5, 'a change made here is stamped for the other windows');
     // Another window (a code-server tab this one has not heard from) lowered the limit to $0.50.
     file.write({ 'budget.monthlyUsd': { value: 0.5, at: Date.now(), by: 'other-host:42:1' } });

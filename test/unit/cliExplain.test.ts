@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import { SHARED_BUDGET_FILE, SharedBudgetFile } from '../../src/node/sharedBudget';
+import { SHARED_LIMITS_DIR, SharedLimitStamps } from '../../src/node/sharedLimitStamps';
 import { FixtureServer } from '../harness/openAIServer';
 import { testModel, tinyModels } from '../harness/testModels';
 
@@ -77,7 +77,7 @@ describe('costwise explain (the CLI talks to models)', function () {
 
   it('is held to the limits set in VS Code too (same ledger): a request must fit both budgets', async () => {
     const shared = join(dir, 'shared-ledger');
-    new SharedBudgetFile(join(shared, SHARED_BUDGET_FILE)).write({ 'budget.monthlyUsd': { value: 0.00001, at: Date.now(), by: 'vscode:1:1' } });
+    new SharedLimitStamps(join(shared, SHARED_LIMITS_DIR)).write({ 'budget.monthlyUsd': { value: 0.00001, at: Date.now(), by: 'vscode:1:1' } });
     const cfg = config({ budget: { monthlyUsd: 1 }, providers: { deepseek: { baseUrl: deepseek.origin } } });
     const before = deepseek.chats.length;
     const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', shared]));

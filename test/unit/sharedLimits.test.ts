@@ -5,44 +5,51 @@ import { join } from 'node:path';
 import { evaluateBudget } from '../../src/core/budget/budget';
 import { withSharedLimits } from '../../src/core/budget/sharedLimits';
 import { parseSettings, type RawSettings } from '../../src/core/settings';
-import { SharedBudgetFile } from '../../src/node/sharedBudget';
+import { SHARED_LIMITS_DIR, SharedLimitStamps } from '../../src/node/sharedLimitStamps';
 
 const stamp = (value: unknown, at: number, by = 'other:1:1') => ({ value, at, by });
 
 describe('limits shared between windows', () => {
-  describe('the file beside the ledger', () => {
+  describe('the stamps beside the ledger', () => {
     let dir: string;
-    let file: SharedBudgetFile;
+    let stamps: SharedLimitStamps;
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'costwise-shared-budget-'));
-      file = new SharedBudgetFile(join(dir, 'ledger', 'budget-settings.json'));
+      stamps = new SharedLimitStamps(join(dir, 'ledger', SHARED_LIMITS_DIR));
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it('keeps the newest stamp of each setting: an older one never replaces it, other settings are kept', () => {
-      assert.deepEqual(file.read(), {}, 'none yet');
-      file.write({ 'budget.monthlyUsd': stamp(1, 2_000, 'a:1:1') });
-      file.write({ 'budget.monthlyUsd': stamp(50, 1_000, 'b:2:2'), 'budget.dailyUsd': stamp(0.5, 1_000, 'b:2:2') });
-      assert.deepEqual(file.read(), { 'budget.monthlyUsd': stamp(1, 2_000, 'a:1:1'), 'budget.dailyUsd': stamp(0.5, 1_000, 'b:2:2') });
-      file.write({ 'budget.monthlyUsd': stamp(2, 3_000, 'b:2:2') });
-      assert.equal(file.read()['budget.monthlyUsd']?.value, 2);
-      assert.deepEqual(readdirSync(join(dir, 'ledger')), ['budget-settings.json'], 'no temporary file left behind');
+      assert.deepEqual(stamps.read(), {}, 'none yet');
+      stamps.write({ 'budget.monthlyUsd': stamp(1, 2_000, 'a:1:1') });
+      stamps.write({ 'budget.monthlyUsd': stamp(50, 1_000, 'b:2:2'), 'budget.dailyUsd': stamp(0.5, 1_000, 'b:2:2') });
+      assert.deepEqual(stamps.read(), { 'budget.monthlyUsd': stamp(1, 2_000, 'a:1:1'), 'budget.dailyUsd': stamp(0.5, 1_000, 'b:2:2') });
+      stamps.write({ 'budget.monthlyUsd': stamp(2, 3_000, 'b:2:2') });
+      assert.equal(stamps.read()['budget.monthlyUsd']?.value, 2);
+      assert.deepEqual(readdirSync(stamps.dir).sort(), ['budget.dailyUsd.json', 'budget.monthlyUsd.json'], 'one file per setting, no temporary file left behind');
     });
 
-    it('a damaged file, or a damaged entry, reads as no stamp (each window keeps its own settings)', () => {
-      file.write({ 'budget.monthlyUsd': stamp(1, 1) });
-      for (const text of ['{', '[]', 'null', '{"budget.monthlyUsd":{"value":1,"at":"soon","by":"a"}}', '{"budget.monthlyUsd":{"value":1,"at":1}}', '{"budget.monthlyUsd":7}']) {
-        writeFileSync(file.file, text);
-        assert.deepEqual(file.read(), {}, text);
+    it('a damaged stamp reads as no stamp (each window keeps its own setting)', () => {
+      stamps.write({ 'budget.monthlyUsd': stamp(1, 1) });
+      for (const text of ['{', '[]', 'null', '7', '{"value":1,"at":"soon","by":"a"}', '{"value":1,"at":1}', '{"at":1,"by":"a"}']) {
+        writeFileSync(stamps.fileFor('budget.monthlyUsd'), text);
+        assert.deepEqual(stamps.read(), {}, text);
       }
+    });
+
+    it('two windows stamping different settings at once keep both (one file each)', () => {
+      const [a, b] = [new SharedLimitStamps(stamps.dir), new SharedLimitStamps(stamps.dir)];
+      a.write({ 'budget.monthlyUsd': stamp(1, 5, 'a:1:1') });
+      b.write({ 'budget.dailyUsd': stamp(0.2, 5, 'b:2:2') });
+      assert.deepEqual(Object.keys(stamps.read()).sort(), ['budget.dailyUsd', 'budget.monthlyUsd']);
     });
 
     it('tells a window when another one stamps a change', async () => {
       let heard = 0;
-      const w = file.watch(() => heard++);
+      const w = stamps.watch(() => heard++);
       try {
         await new Promise((r) => setTimeout(r, 100));
-        new SharedBudgetFile(file.file).write({ 'budget.monthlyUsd': stamp(3, Date.now()) });
+        new SharedLimitStamps(stamps.dir).write({ 'budget.monthlyUsd': stamp(3, Date.now()) });
         const end = Date.now() + 2_000;
         while (!heard && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
         assert.ok(heard >= 1, 'the watcher fired');
