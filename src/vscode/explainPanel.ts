@@ -53,14 +53,15 @@ export class ExplainPanel implements vscode.Disposable {
     const p = new ExplainPanel(panel, extensionUri, onMessage);
     const s = state as Partial<ExplainViewState> | undefined;
     if (s && typeof s.text === 'string' && typeof s.model === 'string') {
-      p.state = { ...EMPTY_EXPLAIN_VIEW, ...s, running: false };
-      p.post({ type: 'start', title: p.state.title, model: p.state.model });
-      if (p.state.reasoning) p.post({ type: 'reasoning', text: p.state.reasoning });
-      if (p.state.text) p.post({ type: 'text', text: p.state.text });
-      // Still running when the window went away (reload, crash): say so rather than show a silent stub.
-      const interrupted = s.running === true && !s.error && !s.footer;
+      // Replayed as messages (each one updates p.state, 'start' clears it): read from the saved state.
+      const saved: ExplainViewState = { ...EMPTY_EXPLAIN_VIEW, ...s };
+      p.post({ type: 'start', title: saved.title, model: saved.model });
+      if (saved.reasoning) p.post({ type: 'reasoning', text: saved.reasoning });
+      if (saved.text) p.post({ type: 'text', text: saved.text });
+      // Still running when the window went away (reload, crash): say so rather than leave it hanging.
+      const interrupted = saved.running && !saved.error && !saved.footer;
       if (interrupted) p.post({ type: 'error', message: INTERRUPTED });
-      else p.post(p.state.error ? { type: 'error', message: p.state.error } : { type: 'done', footer: p.state.footer });
+      else p.post(saved.error ? { type: 'error', message: saved.error } : { type: 'done', footer: saved.footer });
     }
     return p;
   }

