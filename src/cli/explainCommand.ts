@@ -12,6 +12,7 @@ import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { explainMessages } from '../core/requests/explainPrompt';
 import { localPrice } from '../core/requests/localPrice';
 import { runRequest } from '../core/requests/runRequest';
+import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
 import { route, UNRESTRICTED } from '../core/routing/router';
 import { DEFAULT_TIERS } from '../core/routing/tiers';
@@ -101,7 +102,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
       maxOutputTokens: 4096,
     });
   let decision = decide(tier);
-  if (!decision.chosen && locals.length && tier !== 'basic' && decision.rejected.every((r) => r.candidate.local || r.filter === 'key' || r.filter === 'retired')) {
+  if (!decision.chosen && tier !== 'basic' && whyOnlyLocal(decision) === 'key') {
     io.err(`costwise: no API key for a ${tier}-tier model, so the local model answers (basic tier).`);
     decision = decide('basic');
   }

@@ -39,9 +39,10 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   const ownerFile = join(lockPath, 'owner');
   const fresh = `${lockPath}.${nonce}.tmp`;
   let delay = 2;
+  let taken = false;
   try {
     for (;;) {
-      if (await tryCreate(fresh, lockPath, token)) break;
+      if ((taken = await tryCreate(fresh, lockPath, token))) break;
       if (Date.now() > deadline) throw new Error(`Timed out waiting for the ledger lock ${lockPath} (held by ${await describeHolder(ownerFile)})`);
       const seen = await readFile(ownerFile, 'utf8').catch(() => undefined);
       const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => undefined);
@@ -56,7 +57,8 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
       delay = Math.min(delay * 2, 50);
     }
   } finally {
-    await rm(fresh, { recursive: true, force: true }).catch(() => undefined);
+    // Renamed into place when it became the lock; otherwise (taken over, timed out) it is left here.
+    if (!taken) await rm(fresh, { recursive: true, force: true }).catch(() => undefined);
   }
   const keepAlive = setInterval(() => {
     const now = new Date();

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { FROM_ANOTHER_WINDOW } from '../core/budget/sharedLimits';
 import type { BudgetRefusal } from '../core/ledger/spendLedger';
 import { formatUsd, usdToMicro } from '../core/money';
 import type { SettingsGateway } from './settingsGateway';
@@ -11,7 +10,7 @@ import type { SettingsGateway } from './settingsGateway';
 export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGateway): Promise<'once' | 'raised' | 'cancelled'> {
   const first = refusal.verdict?.exceeded?.[0];
   // A limit set in another window is raised here the same way: the change here is then the newest.
-  const setting = first?.rule.setting.replace(FROM_ANOTHER_WINDOW, '');
+  const setting = first?.rule.setting;
   const canRaise = setting === 'costwise.budget.monthlyUsd' || setting === 'costwise.budget.dailyUsd';
   // The first action is the dialog's default (Enter): never the one that spends past the limit.
   const actions = [canRaise ? 'Raise Limit…' : 'Open Budget Settings', 'Send Once Anyway'];

@@ -245,8 +245,6 @@ export class ExplainController implements vscode.Disposable {
   }
 }
 
-
-
 function footer(r: RunResult, tier: string): AnswerFooter | undefined {
   if (!r.record) return undefined;
   const u = r.record.usage;

@@ -3,7 +3,6 @@ import type { SpendLedger } from '../core/ledger/spendLedger';
 import type { SpendTotals } from '../core/ledger/monthFold';
 import { formatUsd, formatUsdExact } from '../core/money';
 import type { SettingsGateway } from './settingsGateway';
-import { FROM_ANOTHER_WINDOW } from '../core/budget/sharedLimits';
 
 /** Today's and this month's spend against the monthly budget, updated whenever the ledger changes. */
 export class StatusBarController implements vscode.Disposable {
@@ -89,7 +88,7 @@ export class StatusBarController implements vscode.Disposable {
       const how = t.last.provider === 'local' ? ' (energy)' : t.last.usage.source === 'estimated' ? ' (estimated)' : '';
       md.appendMarkdown(`\nLast: \`${t.last.model}\` — ${formatUsdExact(t.last.cost)}${how}\n`);
     }
-    if (budget.policy.rules.some((r) => r.setting.endsWith(FROM_ANOTHER_WINDOW)))
+    if (budget.policy.rules.some((r) => r.origin))
       md.appendMarkdown(`\n$(info) A stricter limit set in another window applies here too (this window has not seen that settings change yet; reload it to).\n`);
     if (corrupt) md.appendMarkdown(`\n$(warning) ${corrupt} damaged ledger line${corrupt === 1 ? '' : 's'} left out (kept in the file)\n`);
     md.appendMarkdown(`\nClick for the spend report.`);

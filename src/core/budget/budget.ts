@@ -11,6 +11,8 @@ export interface LimitRule {
   model?: string;
   /** The setting this rule comes from, named in every message about it. */
   setting: string;
+  /** Where its value comes from when not from this process's own settings: "last set in another window", "set in VS Code". */
+  origin?: string;
 }
 
 /** What happens when a request's worst case does not fit a limit. */
@@ -73,6 +75,11 @@ export function evaluateBudget(policy: BudgetPolicy, c: Candidate, worstCase: Mi
 
 export function describe(s: LimitState, worstCase: MicroUsd): string {
   const what = `${s.rule.period === 'day' ? 'daily' : 'monthly'} ${s.rule.model ? `budget for ${s.rule.model}` : s.rule.provider ? `budget for ${s.rule.provider}` : 'budget'}`;
-  if (s.rule.limit === 0) return `the ${what} is $0, so no paid requests are allowed (${s.rule.setting})`;
-  return `this request could cost up to ${formatUsd(worstCase)}, and ${formatUsd(s.spent)} of the ${formatUsd(s.rule.limit)} ${what} is already spent or reserved (${s.rule.setting})`;
+  if (s.rule.limit === 0) return `the ${what} is $0, so no paid requests are allowed (${settingOf(s.rule)})`;
+  return `this request could cost up to ${formatUsd(worstCase)}, and ${formatUsd(s.spent)} of the ${formatUsd(s.rule.limit)} ${what} is already spent or reserved (${settingOf(s.rule)})`;
+}
+
+/** The rule's setting as messages name it, with where its value was set if not here. */
+function settingOf(r: LimitRule): string {
+  return r.origin ? `${r.setting} as ${r.origin}` : r.setting;
 }

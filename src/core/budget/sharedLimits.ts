@@ -16,9 +16,6 @@ export interface LimitStamp {
 
 export type SharedLimits = Partial<Record<SharedLimitKey, LimitStamp>>;
 
-/** Marks a rule that comes from another window's view of a setting. */
-export const FROM_ANOTHER_WINDOW = ' as last set in another window';
-
 /**
  * This window's settings, bounded by the limits other windows saw the user set. A window whose view of
  * the settings is stale (code-server does not pass a change made in one browser window to another)
@@ -32,7 +29,7 @@ export function withSharedLimits(own: ParsedSettings, ownRaw: RawSettings, share
   for (const key of SHARED_LIMIT_KEYS) {
     const stamp = shared[key];
     if (!stamp || stamp.by === me || JSON.stringify(stamp.value ?? null) === JSON.stringify(ownRaw[key] ?? null)) continue;
-    extra.push(...stampRules(key, stamp.value, FROM_ANOTHER_WINDOW, ownRaw));
+    extra.push(...stampRules(key, stamp.value, 'last set in another window', ownRaw));
   }
   if (!extra.length) return own;
   const budget = own.settings.budget;
@@ -52,13 +49,13 @@ export function withSharedLimits(own: ParsedSettings, ownRaw: RawSettings, share
  * from the same ledger, so it is held to these as well as to its own budget.
  */
 export function stampedLimitRules(shared: SharedLimits): LimitRule[] {
-  return SHARED_LIMIT_KEYS.flatMap((key) => (shared[key] ? stampRules(key, shared[key].value, ' as set in VS Code') : []));
+  return SHARED_LIMIT_KEYS.flatMap((key) => (shared[key] ? stampRules(key, shared[key].value, 'set in VS Code') : []));
 }
 
-/** The rules one limit setting's value makes, labelled with where the value comes from. */
-function stampRules(key: SharedLimitKey, value: unknown, label: string, base: RawSettings = {}): LimitRule[] {
+/** The rules one limit setting's value makes, marked with where the value was set. */
+function stampRules(key: SharedLimitKey, value: unknown, origin: string, base: RawSettings = {}): LimitRule[] {
   const setting = `costwise.${key}`;
   return parseSettings({ ...base, [key]: value })
     .settings.budget.policy.rules.filter((r) => r.setting === setting || r.setting.startsWith(`${setting}.`))
-    .map((r) => ({ ...r, setting: r.setting + label }));
+    .map((r) => ({ ...r, origin }));
 }
