@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { formatUsd } from '../src/core/money';
-import { BUILTIN_PRICES } from '../src/core/pricing/catalog';
+import { curatedCatalog } from '../src/node/priceBook';
 import { DEFAULT_ENERGY, energyPer1kTokens } from '../src/core/pricing/energy';
-import { PriceCatalog } from '../src/core/pricing/priceCatalog';
 import { EmbeddedProvider } from '../src/runtime/embeddedProvider';
 import { EmbeddedRuntime } from '../src/runtime/embeddedRuntime';
 import { tinyModels } from '../test/harness/testModels';
@@ -87,7 +86,7 @@ export async function benchLocalRuntime(): Promise<void> {
     'decode tok/s': Number(r.decodeTps.toFixed(2)),
   })));
   const oneThread = rows[1]!.decodeTps;
-  const catalog = new PriceCatalog(BUILTIN_PRICES);
+  const catalog = curatedCatalog();
   const now = new Date();
   const per1kOut = (model: string) => Math.round((catalog.lookup(model, now)!.prices.output * 1000) / 1_000_000);
   const energy = energyPer1kTokens(oneThread, DEFAULT_ENERGY);

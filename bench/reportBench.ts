@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MonthFold } from '../src/core/ledger/monthFold';
 import { SpendLedger } from '../src/core/ledger/spendLedger';
-import { BUILTIN_PRICES } from '../src/core/pricing/catalog';
+import { curatedCatalog } from '../src/node/priceBook';
 import { DEFAULT_ENERGY } from '../src/core/pricing/energy';
-import { PriceCatalog } from '../src/core/pricing/priceCatalog';
 import { buildReport } from '../src/core/report/buildReport';
 import { JsonlLedgerStore } from '../src/node/jsonlLedgerStore';
 import { rollupInWorker } from '../src/node/ledgerRollup';
@@ -17,7 +16,7 @@ import { withLag } from '../test/harness/eventLoopLag';
 
 const ROOT = join(__dirname, '..', '..');
 const CCUSAGE_VERSION = '18.0.11';
-const catalog = new PriceCatalog(BUILTIN_PRICES).current();
+const catalog = curatedCatalog().current();
 const opts = (month: string) => ({ months: [month], now: new Date(), today: `${month}-15`, budget: 50_000_000, catalog, local: [{ label: 'R1-Distill-Qwen-1.5B', tokensPerSecond: 18 }], energy: DEFAULT_ENERGY });
 
 /** ccusage, the peer: installed on demand into the tools cache (never into the repo). */

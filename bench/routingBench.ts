@@ -1,5 +1,4 @@
-import { BUILTIN_PRICES } from '../src/core/pricing/catalog';
-import { PriceCatalog } from '../src/core/pricing/priceCatalog';
+import { curatedCatalog } from '../src/node/priceBook';
 import { buildCandidates } from '../src/core/routing/registry';
 import { route, UNRESTRICTED } from '../src/core/routing/router';
 import { DEFAULT_TIERS } from '../src/core/routing/tiers';
@@ -10,7 +9,7 @@ import { percentile, table } from './table';
 /** 30 candidates (the catalog's remote models plus local distills) and a ~2,000-token selection. */
 export async function benchRouting(): Promise<void> {
   const estimator = new TokenEstimator(await loadO200k());
-  const catalog = new PriceCatalog(BUILTIN_PRICES);
+  const catalog = curatedCatalog();
   const providers = (['openai', 'deepseek', 'anthropic', 'gemini'] as const).map((provider) => ({ provider, endpoint: provider, enabled: true, keyPresent: true, reachable: true, latencyMs: 100 }));
   const locals = ['1.5b', '7b', '8b', '14b', '32b', '70b', '1.5b-q8', '7b-q8', '8b-q8', '14b-q8', '32b-q8', '70b-q8'].map((size) => ({
     model: `deepseek-r1:${size}`,
@@ -27,6 +26,7 @@ export async function benchRouting(): Promise<void> {
   const decideOnce = (text: string) =>
     route(candidates, {
       task: 'explain',
+      at: new Date(),
       tier: 'standard',
       thresholds: DEFAULT_TIERS,
       promptTokens: (c) => estimator.prompt(text, c.model, c.provider).calibrated,

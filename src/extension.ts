@@ -15,6 +15,8 @@ import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
 import { LocalModels } from './vscode/localModels';
 import { MarkdownDocument } from './vscode/markdownDocument';
 import { sweepOrphans } from './vscode/orphanSweep';
+import { PriceStore } from './node/priceStore';
+import { PriceService } from './vscode/priceService';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { REPORT_VIEW_TYPE, ReportPanel } from './vscode/reportPanel';
 import { StatusBarController } from './vscode/statusBar';
@@ -32,13 +34,15 @@ export function activate(context: vscode.ExtensionContext) {
   const decisions = new DecisionDocuments();
   const local = new LocalModels(context.globalStorageUri, context.extensionUri);
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
-  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local);
+  const prices = new PriceService(settings, new PriceStore(vscode.Uri.joinPath(context.globalStorageUri, 'prices').fsPath), systemClock);
+  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local, prices);
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
+    prices,
     local,
     explain,
     statusBar,
@@ -52,10 +56,10 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, ledgerDir: ledgerDir.fsPath }, state),
+      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, prices, ledgerDir: ledgerDir.fsPath }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }

@@ -5,10 +5,8 @@ import { describeOrphans, MAX_RESERVATION_AGE_MS } from '../core/ledger/orphans'
 import { stampedLimitRules } from '../core/budget/sharedLimits';
 import { BudgetRefusal, SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsdExact } from '../core/money';
-import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { costOf } from '../core/pricing/cost';
 import { ASSUMED_LOCAL_TOKENS_PER_SECOND, DEFAULT_ENERGY, energyCost, energyPer1kTokens } from '../core/pricing/energy';
-import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { explainMessages } from '../core/requests/explainPrompt';
 import { localPrice } from '../core/requests/localPrice';
 import { runRequest } from '../core/requests/runRequest';
@@ -29,6 +27,7 @@ import { providerFor, type Endpoint } from '../runtime/endpoints';
 import { defaultThreads } from '../runtime/hardware';
 import { defaultConfigFile, loadCliConfig } from './cliConfig';
 import { defaultLedgerDir } from './ledgerLocation';
+import { loadCliPriceBook } from './priceSource';
 import { UsageError } from './usageError';
 
 export interface ExplainArgs {
@@ -71,7 +70,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
   if (!TIERS.includes(tier)) throw new UsageError(`--tier must be one of ${TIERS.join(', ')}`);
   const config = loadCliConfig(a.config ?? defaultConfigFile());
   const now = systemClock.now();
-  const catalog = new PriceCatalog(BUILTIN_PRICES);
+  const { catalog } = await loadCliPriceBook(now);
   const endpoints = new Map<string, Endpoint>();
   const providers: ProviderStatus[] = config.providers.map((p) => {
     endpoints.set(p.provider, { id: p.provider, kind: p.provider === 'anthropic' ? 'anthropic' : p.provider === 'gemini' ? 'gemini' : 'openai-compatible', baseUrl: p.baseUrl, apiKey: p.apiKey });
@@ -95,6 +94,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
     route(candidates, {
       ...UNRESTRICTED,
       task: 'explain',
+      at: now,
       tier: t,
       thresholds: DEFAULT_TIERS,
       promptTokens: (c) => estimator.prompt(promptText, c.model, c.provider).calibrated,
@@ -133,7 +133,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
         // Its own budget, and the limits set in VS Code (same ledger): a request must fit both.
         budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }, ...stampedLimitRules(new SharedLimitStamps(join(ledgerDir, SHARED_LIMITS_DIR)).read())], warnRatio: 0.8, onLimit: 'ask' },
         ...(chosen.local ? { costFor: (_u: unknown, ms: number) => energyCost(ms / 1000, DEFAULT_ENERGY) } : {}),
-        counterfactual: (usage) => (cf?.price && cf.model !== chosen.model ? { model: cf.model, cost: costOf(usage, cf.price) } : undefined),
+        counterfactual: (usage, at) => (cf?.price && cf.model !== chosen.model ? { model: cf.model, cost: costOf(usage, cf.price, at) } : undefined),
         signal: new AbortController().signal,
         onEvent: (e) => {
           if (e.type === 'text' && !a.json) io.write(e.text);

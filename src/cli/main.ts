@@ -3,12 +3,8 @@ import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd, formatUsdExact } from '../core/money';
-import { BUILTIN_PRICES } from '../core/pricing/catalog';
-import { costOf } from '../core/pricing/cost';
-import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { localMonthKey } from '../core/ledger/periods';
 import type { ProviderKind } from '../core/pricing/priceEntry';
-import type { Usage } from '../core/pricing/usage';
 import { explainMessages } from '../core/requests/explainPrompt';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
 import { route, UNRESTRICTED, type Decision, type Scored } from '../core/routing/router';
@@ -22,6 +18,8 @@ import { systemClock } from '../node/systemClock';
 import { defaultLedgerDir } from './ledgerLocation';
 import { bundledRuntimeEntry, explainCommand, type CliIo } from './explainCommand';
 import { csvCell } from '../core/report/reportExport';
+import { costCommand, instantArg, pricesCommand } from './pricesCommand';
+import { loadCliPriceBook } from './priceSource';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
@@ -30,14 +28,18 @@ export { UsageError };
 const HELP = `costwise — Costwise's spend ledger and price catalog, without VS Code
 
 Usage:
-  costwise prices [--json]                  the built-in price catalog (USD per 1M tokens)
-  costwise cost --model ID --input N --output N [--cached-read N] [--cache-write-5m N]
-                [--cache-write-1h N] [--reasoning N] [--date YYYY-MM-DD] [--json]
-                                            what one request costs, to the micro-dollar
+  costwise prices [--at T] [--all] [--json]  the prices in force at T (USD per 1M tokens)
+  costwise prices --check [--json]          the price data's age and source, and every model where
+                                            upstream and the curated corrections disagree
+  costwise cost --model ID --input N --output N [--cached-read N] [--cache-write N]
+                [--cache-write-5m N] [--cache-write-1h N] [--reasoning N] [--at T]
+                [--service batch|flex|priority|regional] [--json]
+                                            what one request made at T costs, to the micro-dollar
                                             (--input: uncached prompt tokens; --reasoning: thinking
-                                            tokens billed as output on top of --output)
+                                            tokens billed as output on top of --output; T: an ISO
+                                            instant like 2026-11-30T02:30:00Z, or a date = noon UTC)
   costwise route --file F [--lines A-B] [--tier basic|standard|premium] [--task explain]
-                [--providers openai,deepseek,anthropic,gemini] [--local MODEL] [--json]
+                [--providers openai,deepseek,anthropic,gemini] [--local MODEL] [--at T] [--json]
                                             which model Costwise would pick, and why every other
                                             was passed over (no model is called; keys assumed)
   costwise explain --file F [--lines A-B] [--tier basic|standard|premium] [--model-path M.gguf]
@@ -75,6 +77,11 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       'cache-write-1h': { type: 'string' },
       reasoning: { type: 'string' },
       date: { type: 'string' },
+      at: { type: 'string' },
+      check: { type: 'boolean' },
+      all: { type: 'boolean' },
+      service: { type: 'string' },
+      'cache-write': { type: 'string' },
       file: { type: 'string' },
       lines: { type: 'string' },
       tier: { type: 'string' },
@@ -99,15 +106,13 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return values.help ? 0 : 2;
   }
   if (command === 'prices') {
-    const rows = new PriceCatalog(BUILTIN_PRICES).current();
-    if (values.json) out(JSON.stringify(rows, null, 2));
-    else {
-      const usd = (m: number | undefined) => (m === undefined ? '–' : String(m / 1e6));
-      out(renderTable(['model', 'provider', 'input', 'cached', 'output', 'context', 'since', 'retired'], rows.map((r) => [r.model, r.provider, usd(r.prices.input), usd(r.prices.cachedRead), usd(r.prices.output), String(r.contextWindow), r.effective, r.retired ?? ''])));
-    }
-    return 0;
+    const now = systemClock.now();
+    return pricesCommand(values, await loadCliPriceBook(now), now, out);
   }
-  if (command === 'cost') return costCommand(values, out);
+  if (command === 'cost') {
+    const now = systemClock.now();
+    return costCommand(values, await loadCliPriceBook(now), now, out);
+  }
   if (command === 'route') return routeCommand(values, out);
   if (command === 'explain') {
     const v = values as Values;
@@ -131,39 +136,6 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 
 type Values = Record<string, string | boolean | undefined>;
 
-function costCommand(values: Values, out: (s: string) => void): number {
-  const model = typeof values.model === 'string' ? values.model : '';
-  if (!model) throw new UsageError('cost needs --model ID (see `costwise prices`)');
-  const count = (name: string, required: boolean): number => {
-    const v = values[name];
-    if (v === undefined) {
-      if (required) throw new UsageError(`cost needs --${name} N`);
-      return 0;
-    }
-    const n = Number(v);
-    if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new UsageError(`--${name} must be a whole number of tokens (got ${JSON.stringify(v)})`);
-    return n;
-  };
-  const at = typeof values.date === 'string' ? new Date(`${values.date}T12:00:00Z`) : new Date();
-  if (Number.isNaN(at.getTime())) throw new UsageError(`--date must be YYYY-MM-DD (got ${JSON.stringify(values.date)})`);
-  const entry = new PriceCatalog(BUILTIN_PRICES).lookup(model, at);
-  if (!entry) throw new UsageError(`no price for "${model}" on ${at.toISOString().slice(0, 10)}: Costwise refuses to guess. See \`costwise prices\` for known ids.`);
-  const reasoning = count('reasoning', false);
-  const usage: Usage = {
-    inputTokens: count('input', true),
-    cachedReadTokens: count('cached-read', false),
-    cacheWrite5mTokens: count('cache-write-5m', false),
-    cacheWrite1hTokens: count('cache-write-1h', false),
-    outputTokens: count('output', true) + reasoning,
-    reasoningTokens: reasoning,
-    source: 'estimated',
-  };
-  const micro = costOf(usage, entry);
-  if (values.json) out(JSON.stringify({ model: entry.model, priceEffective: entry.effective, source: entry.source, usage, costMicroUsd: micro, costUsd: formatUsdExact(micro).slice(1) }));
-  else out(`${formatUsdExact(micro)}  ${entry.model} (price since ${entry.effective}; ${entry.source})`);
-  return 0;
-}
-
 async function routeCommand(values: Values, out: (s: string) => void): Promise<number> {
   const file = typeof values.file === 'string' ? values.file : '';
   if (!file) throw new UsageError('route needs --file F');
@@ -185,8 +157,11 @@ async function routeCommand(values: Values, out: (s: string) => void): Promise<n
     typeof values.local === 'string' ? [{ model: values.local, endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, qualityKey: distillKeyOf(values.local) }] : [];
   const estimator = new TokenEstimator(await loadO200k());
   const prompt = explainMessages({ text, languageId: extname(file).slice(1) || 'text', fileName: basename(file) }).map((m) => m.content).join('\n');
-  const decision = route(buildCandidates(new PriceCatalog(BUILTIN_PRICES), new Date(), providers, locals), {
+  const at = instantArg(values, systemClock.now());
+  const { catalog } = await loadCliPriceBook(at);
+  const decision = route(buildCandidates(catalog, at, providers, locals), {
     task,
+    at,
     tier,
     thresholds: DEFAULT_TIERS,
     promptTokens: (c) => estimator.prompt(prompt, c.model, c.provider).calibrated,

@@ -1,3 +1,4 @@
+import type { PriceService } from './priceService';
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
 import { TIERS, type Tier } from '../core/settings';
@@ -20,6 +21,7 @@ export interface CommandDeps {
   ledgerDir: string;
   local: LocalModels;
   localView: MarkdownDocument;
+  prices: PriceService;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -54,7 +56,7 @@ async function setApiKey(d: CommandDeps, arg?: { key?: string; endpoint?: string
   if (!targets.length) {
     // Nothing enabled yet: offer the providers, and turn on the one chosen.
     const providers = [
-      { label: 'DeepSeek', id: 'deepseek', detail: 'deepseek-chat, deepseek-reasoner (R1): the cheapest remote models' },
+      { label: 'DeepSeek', id: 'deepseek', detail: 'deepseek-flash, deepseek-v4-pro: the cheapest remote models (half price off-peak)' },
       { label: 'OpenAI', id: 'openai', detail: 'o3, o4-mini, GPT-5, GPT-4.1' },
       { label: 'Anthropic', id: 'anthropic', detail: 'Claude' },
       { label: 'Google Gemini', id: 'gemini', detail: 'Gemini 2.5' },
@@ -113,7 +115,7 @@ async function whyThisModel(d: CommandDeps): Promise<void> {
 
 /** The spend report webview (one per window). Returns the panel, for tests. */
 function showSpendReport(d: CommandDeps): ReportPanel {
-  return ReportPanel.show({ extensionUri: d.extensionUri, ledger: d.ledger, settings: d.settings, local: d.local, ledgerDir: d.ledgerDir });
+  return ReportPanel.show({ extensionUri: d.extensionUri, ledger: d.ledger, settings: d.settings, local: d.local, prices: d.prices, ledgerDir: d.ledgerDir });
 }
 
 /** Local-only mode on or off: with it on, code never leaves this machine. */

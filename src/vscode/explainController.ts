@@ -3,10 +3,8 @@ import * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
 import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsd } from '../core/money';
-import { BUILTIN_PRICES } from '../core/pricing/catalog';
 import { costOf } from '../core/pricing/cost';
 import { energyCost } from '../core/pricing/energy';
-import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { explainMessages, type ExplainInput } from '../core/requests/explainPrompt';
 import { localPrice } from '../core/requests/localPrice';
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
@@ -24,6 +22,7 @@ import { ExplainPanel } from './explainPanel';
 import type { LocalModels } from './localModels';
 import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
 import { candidatesFor, configuredEndpoints, decide, isPrivateFile, providerFor, type Endpoint } from './routingContext';
+import type { PriceService } from './priceService';
 import type { SettingsGateway } from './settingsGateway';
 
 /** At most this many models are tried for one request (the chosen one and its fallbacks). */
@@ -45,6 +44,7 @@ export class ExplainController implements vscode.Disposable {
     private readonly estimator: LazyTokenEstimator,
     private readonly decisions: DecisionDocuments,
     private readonly local: LocalModels,
+    private readonly prices: PriceService,
     private readonly health = new EndpointHealth(),
   ) {}
 
@@ -90,7 +90,7 @@ export class ExplainController implements vscode.Disposable {
     const { settings } = this.settings.current();
     this.last = { target, tier: requestedTier };
     const now = this.clock.now();
-    const catalog = new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides);
+    const { catalog } = await this.prices.get();
     const endpoints = await configuredEndpoints(settings, this.keys);
     const offer = await this.local.offer(settings);
     for (const e of offer.endpoints) endpoints.set(e.id, e);
@@ -196,10 +196,10 @@ export class ExplainController implements vscode.Disposable {
       file: basename(fileName),
       budget: settings.budget.policy,
       ...(s.candidate.local ? { costFor: (_usage: unknown, ms: number) => energyCost(ms / 1000, settings.energy) } : {}),
-      counterfactual: (usage) => {
+      counterfactual: (usage, at) => {
         if (!cf?.price || cf.model === s.candidate.model) return undefined;
         try {
-          return { model: cf.model, cost: costOf(usage, cf.price) };
+          return { model: cf.model, cost: costOf(usage, cf.price, at) };
         } catch {
           return undefined;
         }

@@ -1,3 +1,5 @@
+import type { PriceEntry } from '../core/pricing/priceEntry';
+import type { PriceService } from './priceService';
 import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -6,8 +8,6 @@ import * as vscode from 'vscode';
 import { localDayKey, localMonthKey } from '../core/ledger/periods';
 import type { MonthSummary } from '../core/ledger/monthFold';
 import type { SpendLedger } from '../core/ledger/spendLedger';
-import { BUILTIN_PRICES } from '../core/pricing/catalog';
-import { PriceCatalog } from '../core/pricing/priceCatalog';
 import { buildReport } from '../core/report/buildReport';
 import type { ReportData } from '../shared/reportData';
 import { reportCsv, reportJson } from '../core/report/reportExport';
@@ -26,6 +26,7 @@ export interface ReportDeps {
   ledger: SpendLedger;
   settings: SettingsGateway;
   local: LocalModels;
+  prices: PriceService;
   ledgerDir: string;
 }
 
@@ -185,7 +186,7 @@ export async function buildFor(deps: ReportDeps, month: string): Promise<ReportD
     now,
     today: localDayKey(now),
     budget: settings.budget.monthly,
-    catalog: new PriceCatalog(BUILTIN_PRICES, settings.priceOverrides).current(),
+    catalog: (await deps.prices.get()).catalog.current(now).filter((e: PriceEntry) => e.provider !== 'custom' && !e.retired),
     local,
     energy: settings.energy,
     otherMonths,

@@ -97,6 +97,7 @@ export function decide(candidates: Candidate[], i: RoutingInput): Decision {
   const today = localDayKey(i.now);
   return route(candidates, {
     task: i.task,
+    at: i.now,
     tier: i.tier,
     thresholds: settings.routing.thresholds,
     promptTokens: (c) => i.estimator?.prompt(i.promptText, c.model, c.provider).calibrated ?? Math.ceil(i.promptText.length / 3),

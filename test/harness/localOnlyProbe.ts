@@ -8,9 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { SpendLedger } from '../../src/core/ledger/spendLedger';
-import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
+import { curatedCatalog } from '../../src/node/priceBook';
 import { DEFAULT_ENERGY, energyCost } from '../../src/core/pricing/energy';
-import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
 import { explainMessages } from '../../src/core/requests/explainPrompt';
 import { localPrice } from '../../src/core/requests/localPrice';
 import { runRequest } from '../../src/core/requests/runRequest';
@@ -56,11 +55,12 @@ async function main(): Promise<void> {
   const providers = (['openai', 'deepseek', 'anthropic', 'gemini'] as const).map((p) => ({ provider: p, endpoint: p, enabled: true, keyPresent: true, reachable: true }));
   const endpoints = new Map<string, Endpoint>(providers.map((p) => [p.provider, { id: p.provider, kind: p.provider === 'anthropic' ? 'anthropic' : p.provider === 'gemini' ? 'gemini' : 'openai-compatible', baseUrl: DEFAULT_BASE_URLS[p.provider], apiKey: 'sk-must-not-leave' }]));
   endpoints.set('embedded', { id: 'embedded', kind: 'embedded', baseUrl: 'http://127.0.0.1', apiKey: undefined });
-  const candidates = buildCandidates(new PriceCatalog(BUILTIN_PRICES), new Date(), providers, [{ model: 'costwise-scripted', endpoint: 'embedded', contextWindow: 2048, maxOutput: 512, reachable: true, costPer1kTokens: 100, qualityKey: 'r1-distill-qwen-1.5b' }]);
+  const candidates = buildCandidates(curatedCatalog(), new Date(), providers, [{ model: 'costwise-scripted', endpoint: 'embedded', contextWindow: 2048, maxOutput: 512, reachable: true, costPer1kTokens: 100, qualityKey: 'r1-distill-qwen-1.5b' }]);
   const messages = explainMessages({ text: 'const secret = readKey();', languageId: 'javascript', fileName: 'secret.js' });
   const decision = route(candidates, {
     ...UNRESTRICTED,
     privacy: { localOnly: true, fileIsPrivate: false, untrusted: false, untrustedApproved: false },
+    at: new Date(),
     task: 'explain',
     tier: 'basic',
     thresholds: DEFAULT_TIERS,

@@ -7,9 +7,8 @@ import { MAX_RESERVATION_AGE_MS } from '../../src/core/ledger/orphans';
 import { localMonthKey } from '../../src/core/ledger/periods';
 import type { ReserveRecord } from '../../src/core/ledger/records';
 import { SpendLedger } from '../../src/core/ledger/spendLedger';
-import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
+import { curatedCatalog } from '../../src/node/priceBook';
 import { costOf } from '../../src/core/pricing/cost';
-import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
 import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
 import { isOwnerAlive } from '../../src/node/processOwner';
 import { systemClock } from '../../src/node/systemClock';
@@ -109,8 +108,8 @@ describe('crash safety: processes SIGKILLed at random points', function () {
       const runMs = Date.now() - t0;
       assert.equal(whole.code, 0, whole.err);
       const answer = (JSON.parse(whole.out) as { record: { id: string; cost: number; usage: never } }).record;
-      const price = new PriceCatalog(BUILTIN_PRICES).lookup('deepseek-reasoner', new Date())!;
-      assert.equal(answer.cost, costOf(answer.usage, price), 'an answer costs what its usage costs');
+      const price = curatedCatalog().lookup('deepseek-reasoner', new Date())!;
+      assert.equal(answer.cost, costOf(answer.usage, price, Date.parse((answer as unknown as { reservedAt: string }).reservedAt)), 'an answer costs what its usage costs');
 
       const acked = new Map<string, number>([[answer.id, answer.cost]]);
       let reportedOrphans = 0;

@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { MonthFold } from '../../src/core/ledger/monthFold';
 import type { LedgerRecord } from '../../src/core/ledger/records';
-import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
+import { curatedCatalog } from '../../src/node/priceBook';
 import { costOf } from '../../src/core/pricing/cost';
 import { DEFAULT_ENERGY } from '../../src/core/pricing/energy';
-import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
 import { buildReport } from '../../src/core/report/buildReport';
 import { reportCsv, reportJson } from '../../src/core/report/reportExport';
 import { isHostToReportView, isReportViewToHost } from '../../src/shared/reportProtocol';
@@ -12,7 +11,7 @@ import { breakEven } from '../../src/shared/selfHosting';
 import { filterRows, sortRows } from '../../src/webview/reportTable';
 import { seedMonthLines } from '../harness/seedLedger';
 
-const catalog = new PriceCatalog(BUILTIN_PRICES).current();
+const catalog = curatedCatalog().current();
 function foldOf(lines: string, month = '2026-11'): MonthFold {
   const f = new MonthFold(month);
   for (const l of lines.split('\n').filter(Boolean)) f.apply(JSON.parse(l) as LedgerRecord);
@@ -58,7 +57,7 @@ describe('monthly report data', () => {
   it('what-if re-prices the month on every catalog model: summed usage equals request-by-request', () => {
     const ds = d.whatIf.find((w) => w.model === 'deepseek-reasoner')!;
     const entry = catalog.find((p) => p.model === 'deepseek-reasoner')!;
-    const perRequest = fold.settled.reduce((a, s) => a + costOf(s.usage, entry), 0);
+    const perRequest = fold.settled.reduce((a, s) => a + costOf(s.usage, entry, Date.parse(s.reservedAt)), 0);
     // Summing usage first rounds once instead of per request: within one micro-dollar per request.
     assert.ok(Math.abs(ds.cost! - perRequest) <= fold.settled.length, `${ds.cost} vs ${perRequest}`);
     assert.equal(d.whatIf.filter((w) => w.kind === 'remote').length, catalog.length);
@@ -69,19 +68,19 @@ describe('monthly report data', () => {
   });
 
   it('a model priced higher above a prompt size is priced on each side of its threshold', () => {
-    const tiered = catalog.find((p) => p.above)!;
+    const tiered = catalog.find((p) => p.tiers?.length)!;
     const lines = seedMonthLines(2026, 10, 40)
       .split('\n')
       .filter(Boolean)
       .map((l, i) => {
         const r = JSON.parse(l) as LedgerRecord & { usage?: { inputTokens: number } };
-        if (r.kind === 'settle' && i % 4 === 1) r.usage!.inputTokens = tiered.above!.threshold + 5000;
+        if (r.kind === 'settle' && i % 4 === 1) r.usage!.inputTokens = tiered.tiers![0]!.fromPromptTokens + 5000;
         return JSON.stringify(r);
       })
       .join('\n');
     const f = foldOf(lines);
     const w = buildReport(f, options()).whatIf.find((x) => x.model === tiered.model)!;
-    const perRequest = f.settled.reduce((a, s) => a + costOf(s.usage, tiered), 0);
+    const perRequest = f.settled.reduce((a, s) => a + costOf(s.usage, tiered, Date.parse(s.reservedAt)), 0);
     assert.ok(Math.abs(w.cost! - perRequest) <= f.settled.length, `${tiered.model}: ${w.cost} vs ${perRequest}`);
   });
 

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { whyOnlyLocal } from '../../src/core/routing/onlyLocal';
-import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
-import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
+import { curatedCatalog } from '../../src/node/priceBook';
 import type { Candidate } from '../../src/core/routing/candidate';
 import { expectedCacheHit } from '../../src/core/routing/qualityScores';
 import { buildCandidates, type ProviderStatus } from '../../src/core/routing/registry';
@@ -9,7 +8,7 @@ import { route, UNRESTRICTED, type RouteRequest } from '../../src/core/routing/r
 import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
 import { OutputEstimator } from '../../src/core/tokens/outputEstimator';
 
-const catalog = new PriceCatalog(BUILTIN_PRICES);
+const catalog = curatedCatalog();
 const at = new Date('2025-12-01T00:00:00Z');
 const up = (provider: ProviderStatus['provider'], extra: Partial<ProviderStatus> = {}): ProviderStatus => ({ provider, endpoint: provider, enabled: true, keyPresent: true, reachable: true, latencyMs: 100, ...extra });
 const ALL = [up('openai'), up('deepseek'), up('anthropic'), up('gemini')];
@@ -19,6 +18,7 @@ const out = new OutputEstimator();
 function req(extra: Partial<RouteRequest> = {}): RouteRequest {
   return {
     task: 'explain',
+    at,
     tier: 'standard',
     thresholds: DEFAULT_TIERS,
     promptTokens: () => 2_000,

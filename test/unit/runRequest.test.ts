@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock } from '../../src/core/clock';
 import { BudgetRefusal, SpendLedger } from '../../src/core/ledger/spendLedger';
-import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
-import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
+import { curatedCatalog } from '../../src/node/priceBook';
 import { explainMessages } from '../../src/core/requests/explainPrompt';
 import { runRequest, UnpricedModelError } from '../../src/core/requests/runRequest';
 import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
@@ -16,7 +15,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
   let dir: string;
   let server: OpenAIServer;
   const clock = fixedClock('2025-12-01T12:00:00Z');
-  const catalog = new PriceCatalog(BUILTIN_PRICES);
+  const catalog = curatedCatalog();
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'costwise-run-'))));
   afterEach(async () => {
     await server?.stop();

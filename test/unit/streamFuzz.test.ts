@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatProvider } from '../../src/core/chat/chatProvider';
 import { SpendLedger } from '../../src/core/ledger/spendLedger';
-import { BUILTIN_PRICES } from '../../src/core/pricing/catalog';
-import { PriceCatalog } from '../../src/core/pricing/priceCatalog';
+import { curatedCatalog } from '../../src/node/priceBook';
 import { runRequest } from '../../src/core/requests/runRequest';
 import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
 import { systemClock } from '../../src/node/systemClock';
@@ -143,7 +142,7 @@ describe(`stream fuzzing: ${CASES} mutated recorded streams per provider through
       assert.ok(terminal0 > 0, `${a.fixture} has its final event`);
       const r = xorshift(0xf022 + a.api.length);
       const ledger = new SpendLedger(new JsonlLedgerStore(join(dir, a.api)), systemClock, () => `id-${Math.random()}`, 'fuzz:1:1');
-      const price = new PriceCatalog(BUILTIN_PRICES).lookup(a.model, new Date())!;
+      const price = curatedCatalog().lookup(a.model, new Date())!;
       const base = a.api === 'openai' ? `${url}/v1` : url;
       const outcomes: Record<string, number> = {};
       const heapBefore = process.memoryUsage().heapUsed;

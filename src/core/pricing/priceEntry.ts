@@ -5,6 +5,8 @@ export interface TokenPrices {
   input: MicroUsd;
   /** Cache reads (OpenAI cached input, Anthropic cache read, DeepSeek cache hit, Gemini cached). */
   cachedRead: MicroUsd;
+  /** Cache writes with no duration (OpenAI from GPT-5.6 on). */
+  cacheWrite?: MicroUsd;
   /** Anthropic cache writes, 5-minute and 1-hour durations; absent where the API has no write price. */
   cacheWrite5m?: MicroUsd;
   cacheWrite1h?: MicroUsd;
@@ -13,24 +15,72 @@ export interface TokenPrices {
 
 export type ProviderKind = 'openai' | 'deepseek' | 'anthropic' | 'gemini' | 'local' | 'custom';
 
-/** One dated price of one model, with where it came from. */
+/**
+ * A whole-request context tier: from `fromPromptTokens` prompt tokens (inclusive: input + cache reads +
+ * cache writes) every token of the request is billed at `prices` (OpenAI >= 272,000; Claude Haiku 5.5
+ * > 100,000, i.e. from 100,001).
+ */
+export interface ContextTier {
+  fromPromptTokens: number;
+  prices: TokenPrices;
+}
+
+/**
+ * A calendar of hours in a named time zone: on `weekdays` (1 = Monday .. 7 = Sunday, in that zone), except
+ * on `holidays` (local dates), the local `windows` ([start, end) as HH:MM) are `label`; every other
+ * instant is `otherLabel`. DeepSeek's peak hours: 09:00–12:00 and 14:00–18:00 Beijing, Monday–Friday,
+ * Chinese public holidays excluded.
+ */
+export interface TimeWindows {
+  id: string;
+  zone: string;
+  weekdays: number[];
+  windows: Array<[string, string]>;
+  holidays: string[];
+  label: string;
+  otherLabel: string;
+}
+
+/** Prices that replace the entry's base prices inside a time window. */
+export interface TimedPrices {
+  rule: TimeWindows;
+  prices: TokenPrices;
+}
+
+/** Per-request options some APIs bill at a multiple of the list price (a decimal string, e.g. "0.5"). */
+export type ServiceTier = 'batch' | 'flex' | 'priority' | 'regional';
+
+/** One period of one model's price, with where it came from. */
 export interface PriceEntry {
   model: string;
   provider: ProviderKind;
-  /** First day (YYYY-MM-DD, UTC) the price applies. */
+  /** First instant the price applies: an ISO instant, or a date (YYYY-MM-DD = 00:00 UTC). */
   effective: string;
   source: string;
+  /** When the curated entry was last checked against its source (YYYY-MM-DD), if curated. */
+  verified?: string;
   contextWindow: number;
   maxOutput: number;
+  /** Base prices (off-peak where `timed` is set). */
   prices: TokenPrices;
-  /** Prices once a request's prompt exceeds `threshold` input tokens (Gemini 2.5 Pro, Claude > 200K). */
-  above?: { threshold: number; prices: TokenPrices };
+  /** Whole-request tiers by prompt size, ascending. */
+  tiers?: ContextTier[];
+  /** Prices inside a daily window (DeepSeek peak hours). */
+  timed?: TimedPrices;
   /** Reasoning/thinking tokens are billed at the output price (true for every API in the catalog). */
   reasoningBilledAsOutput: boolean;
   /** Explicit alternative ids an API may return for this model (never prefix matching). */
   aliases?: string[];
-  /** First day (YYYY-MM-DD, UTC) the provider no longer serves the model: routing passes it over from then on (its price still re-prices old records). */
+  /** `<model>-YYYYMMDD` / `<model>-YYYY-MM-DD` dated snapshots are this model (only a valid date). */
+  snapshots?: boolean;
+  /** First instant the provider no longer serves the model: routing passes it over from then on (its price still re-prices old records). */
   retired?: string;
+  /** The price is promotional and ends at this instant (shown; the next period says what follows). */
+  promoUntil?: string;
+  /** Multipliers of per-request service options (decimal strings: exact). */
+  serviceTiers?: Partial<Record<ServiceTier, string>>;
+  /** The upstream data's provider id, when the entry came from it (e.g. `openrouter`). */
+  vendor?: string;
 }
 
 /** A reference to the price used, stored with each ledger record so it can be re-priced later. */

@@ -9,6 +9,8 @@ export interface Usage {
   cachedReadTokens: number;
   cacheWrite5mTokens: number;
   cacheWrite1hTokens: number;
+  /** Cache writes with no duration (OpenAI from GPT-5.6 on); absent = 0. */
+  cacheWriteTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
   source: 'reported' | 'estimated';
@@ -20,10 +22,10 @@ export function emptyUsage(source: Usage['source'] = 'reported'): Usage {
 
 /** All prompt-side tokens, whatever their cache state: what the context window and tier thresholds see. */
 export function promptTokens(u: Usage): number {
-  return u.inputTokens + u.cachedReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens;
+  return u.inputTokens + u.cachedReadTokens + (u.cacheWriteTokens ?? 0) + u.cacheWrite5mTokens + u.cacheWrite1hTokens;
 }
 
 export function isValidUsage(u: Usage): boolean {
-  const counts = [u.inputTokens, u.cachedReadTokens, u.cacheWrite5mTokens, u.cacheWrite1hTokens, u.outputTokens, u.reasoningTokens];
+  const counts = [u.inputTokens, u.cachedReadTokens, u.cacheWriteTokens ?? 0, u.cacheWrite5mTokens, u.cacheWrite1hTokens, u.outputTokens, u.reasoningTokens];
   return counts.every((n) => Number.isSafeInteger(n) && n >= 0) && u.reasoningTokens <= u.outputTokens;
 }

@@ -3,6 +3,7 @@ import type { MicroUsd } from '../money';
 import { costOf } from '../pricing/cost';
 import { energyCost, type EnergyPrice } from '../pricing/energy';
 import type { PriceEntry } from '../pricing/priceEntry';
+import { inWindow } from '../pricing/timeWindows';
 import { promptTokens, type Usage } from '../pricing/usage';
 import type { ReportData, RequestColumns, WhatIfRow } from '../../shared/reportData';
 
@@ -36,43 +37,79 @@ function addTo(sum: Usage, u: Usage): void {
   sum.cachedReadTokens += u.cachedReadTokens;
   sum.cacheWrite5mTokens += u.cacheWrite5mTokens;
   sum.cacheWrite1hTokens += u.cacheWrite1hTokens;
+  sum.cacheWriteTokens = (sum.cacheWriteTokens ?? 0) + (u.cacheWriteTokens ?? 0);
   sum.outputTokens += u.outputTokens;
   sum.reasoningTokens += u.reasoningTokens;
 }
 
 /** Usage as a model without cache-write prices would bill it (writes are plain input there). */
-function asPlainCache(u: Usage): Usage {
-  const writes = u.cacheWrite5mTokens + u.cacheWrite1hTokens;
-  return writes ? { ...u, inputTokens: u.inputTokens + writes, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0 } : u;
+function asPlainCache(u: Usage, e: PriceEntry): Usage {
+  const out = { ...u };
+  const kinds = [['cacheWriteTokens', 'cacheWrite'], ['cacheWrite5mTokens', 'cacheWrite5m'], ['cacheWrite1hTokens', 'cacheWrite1h']] as const;
+  for (const [tokens, price] of kinds) {
+    if (e.prices[price] === undefined && (out[tokens] ?? 0) > 0) {
+      out.inputTokens += out[tokens] ?? 0;
+      out[tokens] = 0;
+    }
+  }
+  return out;
+}
+
+/** Which prices of `p` a request pays: its time window's and its context tier's. */
+function bucketOf(p: PriceEntry, at: number, prompt: number): string {
+  const peak = p.timed ? inWindow(p.timed.rule, at) : false;
+  let tier = -1;
+  (p.tiers ?? []).forEach((t, i) => {
+    if (prompt >= t.fromPromptTokens) tier = i;
+  });
+  return `${peak ? 'peak' : 'base'}|${tier}`;
+}
+
+function bucketPrices(p: PriceEntry, bucket: string, offPeakOnly: boolean): PriceEntry {
+  const [window, tier] = bucket.split('|') as [string, string];
+  const t = Number(tier);
+  const prices = t >= 0 ? p.tiers![t]!.prices : window === 'peak' && !offPeakOnly ? p.timed!.prices : p.prices;
+  return { ...p, prices, tiers: undefined, timed: undefined };
 }
 
 /**
- * The month's usage re-priced on every catalog model and on each local option. Models with one price
- * are priced on the month's summed usage (exact: cost is linear); models whose price changes above a
- * prompt size (long-context tiers) are priced request by request.
+ * The month's usage re-priced on every catalog model and on each local option. Cost is linear within one
+ * set of prices, so requests are summed per bucket — time window (peak / off-peak, at the instant each
+ * request was made) x whole-request context tier — and each bucket is priced once. Models that bill by
+ * time of day get a second row: the same month, all off-peak.
  */
 export function whatIf(fold: MonthFold, catalog: PriceEntry[], local: ReportOptions['local'], energy: EnergyPrice): WhatIfRow[] {
-  // Usage summed per prompt-size threshold in use (0 = every request): each model's price is linear
-  // within a tier, so the month costs the same as pricing request by request, less per-request rounding.
-  const thresholds = [0, ...new Set(catalog.flatMap((p) => (p.above ? [p.above.threshold] : [])))];
-  const below = new Map<number, Usage>(thresholds.map((t) => [t, emptySum()]));
-  const aboveSum = new Map<number, Usage>(thresholds.map((t) => [t, emptySum()]));
-  for (const r of fold.settled) {
-    const prompt = promptTokens(r.usage);
-    for (const t of thresholds) addTo(t && prompt > t ? aboveSum.get(t)! : below.get(t)!, r.usage);
-  }
-  const sum = below.get(0)!;
-  const rows: WhatIfRow[] = catalog.map((p) => {
-    const fix = (u: Usage) => (p.prices.cacheWrite5m === undefined || p.prices.cacheWrite1h === undefined ? asPlainCache(u) : u);
-    try {
-      const cost = p.above
-        ? costOf(fix(below.get(p.above.threshold)!), { ...p, above: undefined }) + costOf(fix(aboveSum.get(p.above.threshold)!), { ...p, prices: p.above.prices, above: undefined })
-        : costOf(fix(sum), p);
-      return { model: p.model, provider: p.provider, kind: 'remote' as const, cost, note: `list price since ${p.effective}${p.retired ? `; retired by ${p.provider} on ${p.retired}` : ''}` };
-    } catch (e) {
-      return { model: p.model, provider: p.provider, kind: 'remote' as const, cost: undefined, note: (e as Error).message };
+  const shapes = new Map<string, Map<string, Usage>>();
+  const shapeOf = (p: PriceEntry) => `${p.timed ? `${p.timed.rule.id}` : ''}|${(p.tiers ?? []).map((t) => t.fromPromptTokens).join(',')}`;
+  for (const p of catalog) {
+    const key = shapeOf(p);
+    if (shapes.has(key)) continue;
+    const sums = new Map<string, Usage>();
+    for (const r of fold.settled) {
+      const b = bucketOf(p, Date.parse(r.reservedAt), promptTokens(r.usage));
+      let sum = sums.get(b);
+      if (!sum) sums.set(b, (sum = emptySum()));
+      addTo(sum, r.usage);
     }
-  });
+    shapes.set(key, sums);
+  }
+  const sum = emptySum();
+  for (const r of fold.settled) addTo(sum, r.usage);
+  const priceRow = (p: PriceEntry, offPeak: boolean): WhatIfRow => {
+    const model = offPeak ? `${p.model} (${p.timed!.rule.otherLabel})` : p.model;
+    try {
+      let cost = 0;
+      for (const [bucket, u] of shapes.get(shapeOf(p))!) {
+        const e = bucketPrices(p, bucket, offPeak);
+        cost += costOf(asPlainCache(u, e), e, 0);
+      }
+      const notes = [`list price since ${p.effective}`, offPeak ? `every request at ${p.timed!.rule.otherLabel} prices` : '', p.promoUntil ? `promotion until ${p.promoUntil}` : '', p.retired ? `retired by ${p.provider} on ${p.retired}` : ''];
+      return { model, provider: p.provider, kind: 'remote' as const, cost, note: notes.filter(Boolean).join('; ') };
+    } catch (e) {
+      return { model, provider: p.provider, kind: 'remote' as const, cost: undefined, note: (e as Error).message };
+    }
+  };
+  const rows: WhatIfRow[] = catalog.flatMap((p) => (p.timed ? [priceRow(p, false), priceRow(p, true)] : [priceRow(p, false)]));
   // Local: the generated tokens (reasoning included) at the option's decode speed, priced by energy.
   const generated = sum.outputTokens + (sum.reasoningTokens > sum.outputTokens ? sum.reasoningTokens : 0);
   for (const l of local) {

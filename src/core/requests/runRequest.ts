@@ -23,7 +23,7 @@ export interface RunRequestInput {
   approvedOverLimit?: boolean;
   /** The prompt's token estimate; without it a deliberately high character-based one is used. */
   promptEstimate?: PromptEstimate;
-  counterfactual?: (usage: Usage) => SettleRecord['counterfactual'];
+  counterfactual?: (usage: Usage, at: Date) => SettleRecord['counterfactual'];
   /** The real cost when it is not tokens x price (local models: energy over the generation time). */
   costFor?: (usage: Usage, durationMs: number) => number;
   tier?: string;
@@ -70,7 +70,9 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     reasoningTokens: 0,
     source: 'estimated',
   };
-  const worstCase = costOf(worst, price);
+  // Priced at the instant the request is made (time-of-day prices), reserved and settled alike.
+  const at = deps.clock.now();
+  const worstCase = costOf(worst, price, at);
   let verdict: Verdict | undefined;
   const reservation = await deps.ledger.reserve(
     { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}), ...(input.file ? { file: input.file } : {}) },
@@ -118,8 +120,8 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   };
   const outcome = error ? (error.kind === 'cancelled' ? 'cancelled' : 'error') : 'ok';
   const durationMs = Math.max(0, deps.clock.now().getTime() - started);
-  const cost = input.costFor ? input.costFor(billed, durationMs) : costOf(billed, price);
-  const counterfactual = input.counterfactual?.(billed);
+  const cost = input.costFor ? input.costFor(billed, durationMs) : costOf(billed, price, at);
+  const counterfactual = input.counterfactual?.(billed, at);
   const record = await deps.ledger.settle(reservation, {
     usage: billed,
     cost,

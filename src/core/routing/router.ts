@@ -8,6 +8,8 @@ import { meetsTier, type TierThresholds } from './tiers';
 
 export interface RouteRequest {
   task: string;
+  /** The instant the request is made: prices by time of day and the price periods in force. */
+  at: Date;
   tier: Tier;
   thresholds: TierThresholds;
   /** Expected prompt tokens for this candidate (calibrated to its tokenizer family). */
@@ -108,8 +110,8 @@ function score(c: Candidate, r: RouteRequest): Scored {
   }
   // Expected cost takes the cache discount the provider will likely give; the worst case assumes none.
   const cached = Math.min(promptTokens, Math.max(0, r.cachedPromptTokens?.(c) ?? 0));
-  const expected = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens - cached, cachedReadTokens: cached, outputTokens: expectedOutput }, c.price);
-  const worst = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens, outputTokens: maxOut }, c.price);
+  const expected = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens - cached, cachedReadTokens: cached, outputTokens: expectedOutput }, c.price, r.at);
+  const worst = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens, outputTokens: maxOut }, c.price, r.at);
   return { candidate: c, promptTokens, expectedOutput, expectedCost: expected, worstCase: worst };
 }
 
