@@ -98,7 +98,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
       tier: t,
       thresholds: DEFAULT_TIERS,
       promptTokens: (c) => estimator.prompt(promptText, c.model, c.provider).calibrated,
-      expectedOutput: (c) => estimator.output.expected('explain', c.model, c.reasoning, c.maxOutput),
+      expectedOutput: (c) => estimator.output.expected('explain', c.model, c.reasoning, c.maxOutput, c.effort),
       maxOutputTokens: 4096,
     });
   let decision = decide(tier);
@@ -124,7 +124,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
       {
         provider: providerFor(endpoints.get(chosen.endpoint)!, () => runtime),
         price: chosen.price ?? (chosen.local ? localPrice(chosen) : undefined),
-        request: { model: chosen.model, messages, maxOutputTokens: Math.min(4096, chosen.maxOutput) },
+        request: { model: chosen.model, messages, maxOutputTokens: Math.min(4096, chosen.maxOutput), ...(chosen.effort ? { reasoningEffort: chosen.effort } : {}) },
         promptEstimate: { raw: decision.chosen.promptTokens, calibrated: decision.chosen.promptTokens },
         task: 'explain',
         tier: decision.tier,

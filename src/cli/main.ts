@@ -165,7 +165,7 @@ async function routeCommand(values: Values, out: (s: string) => void): Promise<n
     tier,
     thresholds: DEFAULT_TIERS,
     promptTokens: (c) => estimator.prompt(prompt, c.model, c.provider).calibrated,
-    expectedOutput: (c) => estimator.output.expected(task, c.model, c.reasoning, c.maxOutput),
+    expectedOutput: (c) => estimator.output.expected(task, c.model, c.reasoning, c.maxOutput, c.effort),
     maxOutputTokens: 4096,
     ...UNRESTRICTED,
   });
@@ -174,13 +174,13 @@ async function routeCommand(values: Values, out: (s: string) => void): Promise<n
     return decision.chosen ? 0 : 1;
   }
   out(decision.summary + '\n');
-  out(renderTable(['', 'model', 'endpoint', 'quality', 'expected', 'worst case', 'why'], traceRows(decision)));
+  out(renderTable(['', 'model', 'effort', 'endpoint', 'quality', 'expected', 'worst case', 'why'], traceRows(decision)));
   return decision.chosen ? 0 : 1;
 }
 
 /** The decision as table rows: the chosen model, its fallbacks, then every rejection with its reason. */
 export function traceRows(d: Decision): string[][] {
-  const row = (mark: string, s: Scored, why: string) => [mark, s.candidate.model, s.candidate.endpoint, String(s.candidate.quality), formatUsd(s.expectedCost), formatUsd(s.worstCase), why];
+  const row = (mark: string, s: Scored, why: string) => [mark, s.candidate.model, s.candidate.effort ?? 'default', s.candidate.endpoint, s.candidate.quality === undefined ? 'unscored' : `${s.candidate.quality}${s.candidate.qualityEstimated ? ' (est.)' : ''}`, formatUsd(s.expectedCost), formatUsd(s.worstCase), why];
   return [
     ...d.ranked.map((s, i) => row(i === 0 ? '→' : String(i), s, i === 0 ? (d.pinned ? 'pinned' : d.downgraded ? 'cheapest that fits the budget' : 'cheapest in tier') : 'fallback')),
     ...d.rejected.map((r) => row('×', r, r.reason)),

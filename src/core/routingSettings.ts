@@ -69,7 +69,7 @@ export function parseRoutingSettings(raw: Record<string, unknown>, fail: Fail, v
     const o = t as Record<string, unknown>;
     const ok = typeof t === 'object' && ['basic', 'standard', 'premium'].every((k) => typeof o[k] === 'number' && (o[k] as number) >= 0 && (o[k] as number) <= 100);
     if (ok && (o.basic as number) <= (o.standard as number) && (o.standard as number) <= (o.premium as number)) thresholds = { basic: o.basic as number, standard: o.standard as number, premium: o.premium as number };
-    else fail('routing.tiers', 'must give basic <= standard <= premium, each 0–100; using 0 / 30 / 70.');
+    else fail('routing.tiers', 'must give basic <= standard <= premium, each 0–100; using 0 / 72 / 80.');
   }
   const pinnedRaw = raw['routing.pinnedModel'];
   const pinned = typeof pinnedRaw === 'string' && pinnedRaw.trim() ? pinnedRaw.trim() : undefined;

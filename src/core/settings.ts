@@ -6,8 +6,9 @@ import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
 import type { PriceEntry } from './pricing/priceEntry';
 import { parseRoutingSettings, type RoutingSettings } from './routingSettings';
 
-export type Tier = 'basic' | 'standard' | 'premium';
-export const TIERS: readonly Tier[] = ['basic', 'standard', 'premium'];
+import { TIERS, type Tier } from './routing/tiers';
+
+export { TIERS, type Tier };
 
 /** Settings after validation. A budget that failed validation is 0 (no paid calls), never unlimited. */
 export interface CostwiseSettings {

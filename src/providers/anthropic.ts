@@ -1,3 +1,4 @@
+import type { Effort } from '../core/routing/effort';
 import type { ChatEvent, ChatRequest, ModelInfo } from '../core/chat/chatProvider';
 import { pick } from '../core/lazyModule';
 import type { Usage } from '../core/pricing/usage';
@@ -21,7 +22,7 @@ export interface AnthropicOptions extends StreamingOptions {
 const ALLOWED = (name: string) => /^(content-type|accept|authorization|x-api-key|anthropic-version|anthropic-beta|user-agent|x-stainless-[a-z-]+)$/.test(name);
 
 /** Thinking budgets for a requested effort (Anthropic's extended thinking needs at least 1,024). */
-const THINKING_BUDGET = { low: 1024, medium: 4096, high: 16_000 } as const;
+const THINKING_BUDGET: Record<Effort, number> = { none: 0, minimal: 1024, low: 1024, medium: 4096, high: 16_000, xhigh: 32_000, max: 64_000 };
 
 interface RawEvent {
   type: string;
@@ -68,7 +69,7 @@ export class AnthropicProvider extends StreamingProvider {
       stream: true,
     };
     if (system) body.system = system;
-    if (request.reasoningEffort) {
+    if (request.reasoningEffort && request.reasoningEffort !== 'none') {
       const budget = Math.min(THINKING_BUDGET[request.reasoningEffort], Math.max(1024, request.maxOutputTokens - 1024));
       if (request.maxOutputTokens > 1024) body.thinking = { type: 'enabled', budget_tokens: budget };
     }

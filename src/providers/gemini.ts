@@ -1,3 +1,4 @@
+import type { Effort } from '../core/routing/effort';
 import type { ChatEvent, ChatRequest, ModelInfo } from '../core/chat/chatProvider';
 import { pick } from '../core/lazyModule';
 import { toProviderError } from './errors';
@@ -19,7 +20,7 @@ interface Chunk {
   modelVersion?: string;
 }
 
-const THINKING_BUDGET = { low: 1024, medium: 8192, high: 24_576 } as const;
+const THINKING_BUDGET: Record<Effort, number> = { none: 0, minimal: 512, low: 1024, medium: 8192, high: 24_576, xhigh: 32_768, max: 32_768 };
 
 /**
  * Gemini through `@google/genai`: the Gemini API only (never Vertex from environment variables), the

@@ -20,7 +20,7 @@ export interface OpenAICompatibleOptions extends StreamingOptions {
 
 /** OpenAI's o-series and GPT-5 take `max_completion_tokens`; everything else OpenAI-compatible takes `max_tokens`. */
 function usesMaxCompletionTokens(model: string): boolean {
-  return /^(o\d|gpt-5)(-|$)/.test(model);
+  return /^(o\d|gpt-[5-9])([.-]|$)/.test(model);
 }
 
 interface StreamDelta {

@@ -188,7 +188,7 @@ export class ExplainController implements vscode.Disposable {
     return {
       provider: providerFor(endpoint, () => this.local.runtime(settings)),
       price: s.candidate.price ?? (s.candidate.local ? localPrice(s.candidate) : undefined),
-      request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput) },
+      request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput), ...(s.candidate.effort ? { reasoningEffort: s.candidate.effort } : {}) },
       promptEstimate: { raw: s.promptTokens, calibrated: s.promptTokens },
       task: 'explain',
       tier,

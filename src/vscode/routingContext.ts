@@ -101,7 +101,7 @@ export function decide(candidates: Candidate[], i: RoutingInput): Decision {
     tier: i.tier,
     thresholds: settings.routing.thresholds,
     promptTokens: (c) => i.estimator?.prompt(i.promptText, c.model, c.provider).calibrated ?? Math.ceil(i.promptText.length / 3),
-    expectedOutput: (c) => i.estimator?.output.expected(i.task, c.model, c.reasoning, c.maxOutput) ?? (c.reasoning ? 2100 : 600),
+    expectedOutput: (c) => i.estimator?.output.expected(i.task, c.model, c.reasoning, c.maxOutput, c.effort) ?? (c.reasoning ? 2100 : 600),
     maxOutputTokens: settings.maxOutputTokens,
     // The explain prompt shares only its short system message between requests: below every provider's
     // automatic-cache minimum except DeepSeek's 64-token units, so the discount is usually 0.

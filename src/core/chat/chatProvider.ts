@@ -1,3 +1,4 @@
+import type { Effort } from '../routing/effort';
 import type { Usage } from '../pricing/usage';
 
 export interface ChatMessage {
@@ -10,7 +11,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** Most tokens the model may produce, reasoning included. */
   maxOutputTokens: number;
-  reasoningEffort?: 'low' | 'medium' | 'high';
+  /** The effort the model is called at (each API's own parameter); absent: the API's default. */
+  reasoningEffort?: Effort;
 }
 
 export type ChatEvent =

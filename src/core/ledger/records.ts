@@ -50,6 +50,8 @@ export interface SettleRecord {
   workspace?: string;
   file?: string;
   tier?: string;
+  /** The effort the model was called at (absent: its default). */
+  effort?: string;
   /** For an orphan: the process that found it and recorded it (`host:pid:start`). */
   settledBy?: string;
 }

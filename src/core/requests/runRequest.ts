@@ -131,6 +131,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     ...(input.promptEstimate ? { estimatedInputTokens: input.promptEstimate.raw } : {}),
     ...(counterfactual ? { counterfactual } : {}),
     ...(input.tier ? { tier: input.tier } : {}),
+    ...(request.reasoningEffort ? { effort: request.reasoningEffort } : {}),
   });
   return { record, text, reasoning, error, verdict };
 }

@@ -1,3 +1,4 @@
+import type { Effort } from './effort';
 import type { MicroUsd } from '../money';
 import type { PriceEntry, ProviderKind } from '../pricing/priceEntry';
 
@@ -12,8 +13,12 @@ export interface Candidate {
   price: PriceEntry | undefined;
   contextWindow: number;
   maxOutput: number;
-  quality: number;
+  /** The effort the model is called at (its score's effort); undefined: the API's default. */
+  effort?: Effort;
+  /** Coding score at that effort; undefined: unscored (never put in a tier). */
+  quality: number | undefined;
   qualitySource: string;
+  qualityEstimated?: boolean;
   reasoning: boolean;
   local: boolean;
   /** For local models: energy cost per 1,000 generated tokens (micro-dollars), if known. */

@@ -2,7 +2,8 @@ import type { MicroUsd } from '../money';
 import type { PriceCatalog } from '../pricing/priceCatalog';
 import type { ProviderKind } from '../pricing/priceEntry';
 import type { Candidate } from './candidate';
-import { DEFAULT_QUALITY, isReasoningModel, type QualityScore } from './qualityScores';
+import { isEffort, type Effort } from './effort';
+import { isReasoningModel, scoresOf, type QualityScore } from './qualityScores';
 
 /** How one configured provider stands right now (settings, SecretStorage, last health check). */
 export interface ProviderStatus {
@@ -29,72 +30,92 @@ export interface LocalModel {
   qualityKey?: string;
 }
 
+type QualityOverrides = Readonly<Record<string, number | Record<string, number>>>;
+
+/**
+ * The scored (effort, score) pairs of one model: its benchmark rows per effort, with the user's scores
+ * (`model` for the API's default effort, `model@effort` for one effort) winning. None: unscored.
+ */
+export function qualityPairs(model: string, overrides: QualityOverrides, task: string): Array<{ effort: Effort | undefined } & QualityScore> {
+  const override = (key: string): number | undefined => {
+    const o = overrides[key];
+    return typeof o === 'number' ? o : o?.[task];
+  };
+  const pairs = new Map<string, { effort: Effort | undefined } & QualityScore>();
+  for (const r of scoresOf(model)) pairs.set(r.effort ?? '', { effort: r.effort, score: r.score, source: r.source, estimated: r.estimated });
+  for (const key of Object.keys(overrides)) {
+    const [m, e] = key.split('@') as [string, string | undefined];
+    if (m !== model || (e !== undefined && !isEffort(e))) continue;
+    const score = override(key);
+    if (score !== undefined) pairs.set(e ?? '', { effort: e as Effort | undefined, score, source: 'your score (costwise.routing.quality)', estimated: false });
+  }
+  return [...pairs.values()];
+}
+
 /**
  * The model registry: every catalog model of every configured provider, plus local models, each with
- * its price in force, context window and quality score (user overrides win over the benchmark).
+ * its price in force at `at`, context window, and one candidate per scored effort (user scores win over
+ * the benchmark); a model with no score is one unscored candidate (never put in a tier).
  */
 export function buildCandidates(
   catalog: PriceCatalog,
   at: Date,
   providers: readonly ProviderStatus[],
   locals: readonly LocalModel[],
-  qualityOverrides: Readonly<Record<string, number | Record<string, number>>> = {},
+  qualityOverrides: QualityOverrides = {},
   task = 'explain',
 ): Candidate[] {
-  // An override may be one score for every task kind, or scores per task kind ({ "explain": 70 }).
-  const override = (model: string): number | undefined => {
-    const o = qualityOverrides[model];
-    return typeof o === 'number' ? o : o?.[task];
-  };
-  const quality = (model: string): QualityScore => {
-    const o = override(model);
-    return o !== undefined ? { score: o, source: 'settings: costwise.routing.quality', estimated: false } : (DEFAULT_QUALITY[model] ?? { score: 0, source: 'no benchmark score (costwise.routing.quality)', estimated: true });
-  };
   const out: Candidate[] = [];
-  const current = catalog.current();
+  const withQuality = (base: Omit<Candidate, 'quality' | 'qualitySource'>, key: string) => {
+    const pairs = qualityPairs(key, qualityOverrides, task);
+    if (!pairs.length) out.push({ ...base, quality: undefined, qualitySource: 'no benchmark score: add one in costwise.routing.quality, or pin the model' });
+    for (const p of pairs) out.push({ ...base, ...(p.effort ? { effort: p.effort } : {}), quality: p.score, qualitySource: p.source, ...(p.estimated ? { qualityEstimated: true } : {}) });
+  };
+  const current = catalog.current(at);
   for (const p of providers) {
     const models = p.models ?? current.filter((e) => e.provider === p.provider).map((e) => e.model);
     for (const model of models) {
       const price = catalog.lookup(model, at);
-      const q = quality(model);
-      out.push({
+      const retiredOn = catalog.retiredAt(model, at);
+      withQuality(
+        {
+          model,
+          provider: p.provider,
+          endpoint: p.endpoint,
+          price,
+          contextWindow: price?.contextWindow ?? 128_000,
+          maxOutput: price?.maxOutput ?? 8_192,
+          reasoning: isReasoningModel(model),
+          local: false,
+          reachable: p.reachable,
+          ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}),
+          keyPresent: p.keyPresent,
+          enabled: p.enabled,
+          ...(retiredOn ? { retiredOn } : {}),
+        },
         model,
-        provider: p.provider,
-        endpoint: p.endpoint,
-        price,
-        contextWindow: price?.contextWindow ?? 128_000,
-        maxOutput: price?.maxOutput ?? 8_192,
-        quality: q.score,
-        qualitySource: q.source,
-        reasoning: isReasoningModel(model),
-        local: false,
-        reachable: p.reachable,
-        ...(p.latencyMs !== undefined ? { latencyMs: p.latencyMs } : {}),
-        keyPresent: p.keyPresent,
-        enabled: p.enabled,
-        ...(price?.retired && price.retired <= at.toISOString().slice(0, 10) ? { retiredOn: price.retired } : {}),
-      });
+      );
     }
   }
   for (const l of locals) {
-    const q = quality(l.qualityKey ?? l.model);
-    out.push({
-      model: l.model,
-      provider: 'local',
-      endpoint: l.endpoint,
-      price: undefined,
-      contextWindow: l.contextWindow,
-      maxOutput: l.maxOutput,
-      quality: q.score,
-      qualitySource: q.source,
-      reasoning: isReasoningModel(l.qualityKey ?? l.model),
-      local: true,
-      reachable: l.reachable,
-      ...(l.latencyMs !== undefined ? { latencyMs: l.latencyMs } : {}),
-      ...(l.costPer1kTokens !== undefined ? { localCostPer1kTokens: l.costPer1kTokens } : {}),
-      keyPresent: true,
-      enabled: true,
-    });
+    withQuality(
+      {
+        model: l.model,
+        provider: 'local',
+        endpoint: l.endpoint,
+        price: undefined,
+        contextWindow: l.contextWindow,
+        maxOutput: l.maxOutput,
+        reasoning: isReasoningModel(l.qualityKey ?? l.model),
+        local: true,
+        reachable: l.reachable,
+        ...(l.latencyMs !== undefined ? { latencyMs: l.latencyMs } : {}),
+        ...(l.costPer1kTokens !== undefined ? { localCostPer1kTokens: l.costPer1kTokens } : {}),
+        keyPresent: true,
+        enabled: true,
+      },
+      l.qualityKey ?? l.model,
+    );
   }
   return out;
 }

@@ -2,9 +2,8 @@ import type { OnLimit } from '../budget/budget';
 import { formatUsd, type MicroUsd } from '../money';
 import { costOf } from '../pricing/cost';
 import { emptyUsage } from '../pricing/usage';
-import type { Tier } from '../settings';
 import type { Candidate } from './candidate';
-import { meetsTier, type TierThresholds } from './tiers';
+import { meetsTier, type Tier, type TierThresholds } from './tiers';
 
 export interface RouteRequest {
   task: string;
@@ -96,7 +95,12 @@ const FILTERS: Filter[] = [
 
 const TIER_FILTER: Filter = {
   name: 'tier',
-  check: (c, _s, r) => (meetsTier(c.quality, r.tier, r.thresholds) ? undefined : `quality ${c.quality} is below the ${r.tier} tier (${r.thresholds[r.tier]})`),
+  check: (c, _s, r) =>
+    c.quality === undefined
+      ? 'unscored: never put in a tier unless you score it (costwise.routing.quality) or pin it'
+      : meetsTier(c.quality, r.tier, r.thresholds)
+        ? undefined
+        : `quality ${c.quality}${c.effort ? ` at ${c.effort} effort` : ''} is below the ${r.tier} tier (${r.thresholds[r.tier]})`,
 };
 const BUDGET_FILTER: Filter = { name: 'budget', check: (c, s, r) => r.budget(c, s.worstCase) };
 
@@ -121,8 +125,9 @@ function byCost(a: Scored, b: Scored): number {
     a.expectedCost - b.expectedCost ||
     Number(b.candidate.local) - Number(a.candidate.local) ||
     (a.candidate.latencyMs ?? Infinity) - (b.candidate.latencyMs ?? Infinity) ||
-    b.candidate.quality - a.candidate.quality ||
-    a.candidate.model.localeCompare(b.candidate.model)
+    (b.candidate.quality ?? -1) - (a.candidate.quality ?? -1) ||
+    a.candidate.model.localeCompare(b.candidate.model) ||
+    (a.candidate.effort ?? '').localeCompare(b.candidate.effort ?? '')
   );
 }
 

@@ -1,3 +1,5 @@
+import { EFFORT_OUTPUT_PRIOR, pairKey, type Effort } from '../routing/effort';
+
 /**
  * Expected output tokens (reasoning included) per task kind and model, learned from settled
  * requests with a prior worth a few requests. Reasoning models spend most of their output thinking,
@@ -23,9 +25,13 @@ export class OutputEstimator {
     return (PRIOR_ANSWER[task] ?? 600) + (reasoningModel ? PRIOR_REASONING : 0);
   }
 
-  expected(task: string, model: string, reasoningModel: boolean, maxOutput: number): number {
-    const h = this.history.get(`${task}\u0000${model}`);
-    const prior = this.prior(task, reasoningModel);
+  /**
+   * Expected output of `model` called at `effort` (learned per model and effort: `pairKey`). A reasoning
+   * model's prior follows its effort; the API's default effort is taken as medium.
+   */
+  expected(task: string, model: string, reasoningModel: boolean, maxOutput: number, effort?: Effort): number {
+    const h = this.history.get(`${task}\u0000${pairKey(model, effort)}`);
+    const prior = reasoningModel ? Math.max(this.prior(task, false), EFFORT_OUTPUT_PRIOR[effort ?? 'default']) : this.prior(task, false);
     const mean = h ? (prior * PRIOR_WEIGHT + h.sum) / (PRIOR_WEIGHT + h.n) : prior;
     return Math.min(maxOutput, Math.round(mean));
   }

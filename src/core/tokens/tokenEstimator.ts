@@ -1,3 +1,4 @@
+import { isEffort, pairKey } from '../routing/effort';
 import type { SettleRecord } from '../ledger/records';
 import { promptTokens } from '../pricing/usage';
 import { Calibration } from './calibration';
@@ -37,7 +38,7 @@ export class TokenEstimator {
     for (const r of records) {
       if (r.usage.source !== 'reported') continue;
       if (r.estimatedInputTokens !== undefined) this.calibration.observe(familyOf(r.model, r.provider), r.estimatedInputTokens, promptTokens(r.usage));
-      if (r.outcome === 'ok') this.output.observe(r.task, r.model, r.usage.outputTokens);
+      if (r.outcome === 'ok') this.output.observe(r.task, pairKey(r.model, isEffort(r.effort) ? r.effort : undefined), r.usage.outputTokens);
     }
   }
 }
