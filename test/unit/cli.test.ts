@@ -20,7 +20,9 @@ describe('costwise CLI', () => {
     const { code, out } = await cli(['prices', '--json']);
     assert.equal(code, 0);
     const rows = JSON.parse(out) as Array<{ model: string; prices: { output: number } }>;
-    assert.equal(rows.find((r) => r.model === 'deepseek-reasoner')?.prices.output, 420_000);
+    assert.equal(rows.find((r) => r.model === 'deepseek-flash')?.prices.output, 600_000, 'off-peak base; peak in timed');
+    assert.equal((rows.find((r) => r.model === 'o3-mini') as unknown as { prices: { cachedRead: number } }).prices.cachedRead, 550_000, 'the curated correction of the o3-mini cached rate');
+    assert.ok(!rows.some((r) => r.model === 'deepseek-reasoner'), 'a retired alias is not a current model');
     assert.match((await cli(['prices'])).out, /gpt-4\.1\s+openai\s+2\s+0\.5\s+8/);
   });
 
@@ -50,7 +52,8 @@ describe('costwise CLI', () => {
   });
 
   it('refuses to price an unknown model or a malformed count', async () => {
-    await assert.rejects(cli(['cost', '--model', 'gpt-4', '--input', '1', '--output', '1']), /no price for "gpt-4".*refuses to guess/);
+    await assert.rejects(cli(['cost', '--model', 'gpt-6.3-sol', '--input', '1', '--output', '1']), /no price for "gpt-6.3-sol".*refuses to guess/);
+    await assert.rejects(cli(['cost', '--model', 'claude-sonnet-5-9', '--input', '1', '--output', '1']), /no price for "claude-sonnet-5-9"/, 'never claude-sonnet-5 by prefix');
     await assert.rejects(cli(['cost', '--model', 'o3', '--input', '5.5', '--output', '1']), /--input must be a whole number/);
     await assert.rejects(cli(['cost', '--model', 'o3', '--output', '1']), /needs --input/);
   });
@@ -62,7 +65,8 @@ describe('costwise CLI', () => {
     assert.match(out, /^deepseek-r1:1\.5b \(local\) because it is the cheapest model that meets the basic tier/);
     assert.match(out, /→\s+deepseek-r1:1\.5b/);
     const premium = JSON.parse((await cli(['route', '--file', file, '--tier', 'premium', '--providers', 'openai,anthropic', '--json'])).out) as { chosen: { candidate: { model: string } }; rejected: Array<{ reason: string }> };
-    assert.equal(premium.chosen.candidate.model, 'o4-mini');
+    assert.equal(premium.chosen.candidate.model, 'gpt-6-sol');
+    assert.equal((premium.chosen.candidate as { effort?: string }).effort, 'max', 'the effort its score was measured at');
     assert.ok(premium.rejected.some((r) => /below the premium tier/.test(r.reason)));
     await assert.rejects(cli(['route', '--file', file, '--tier', 'gold']), /--tier must be one of/);
   });

@@ -55,12 +55,14 @@ describe('monthly report data', () => {
   });
 
   it('what-if re-prices the month on every catalog model: summed usage equals request-by-request', () => {
-    const ds = d.whatIf.find((w) => w.model === 'deepseek-reasoner')!;
-    const entry = catalog.find((p) => p.model === 'deepseek-reasoner')!;
+    const ds = d.whatIf.find((w) => w.model === 'deepseek-flash')!;
+    const entry = catalog.find((p) => p.model === 'deepseek-flash')!;
     const perRequest = fold.settled.reduce((a, s) => a + costOf(s.usage, entry, Date.parse(s.reservedAt)), 0);
     // Summing usage first rounds once instead of per request: within one micro-dollar per request.
     assert.ok(Math.abs(ds.cost! - perRequest) <= fold.settled.length, `${ds.cost} vs ${perRequest}`);
-    assert.equal(d.whatIf.filter((w) => w.kind === 'remote').length, catalog.length);
+    assert.equal(d.whatIf.filter((w) => w.kind === 'remote').length, catalog.length + catalog.filter((p) => p.timed).length, 'a second, off-peak row per time-of-day model');
+    const offPeak = d.whatIf.find((w) => w.model === 'deepseek-flash (off-peak)')!;
+    assert.ok(offPeak.cost! <= ds.cost!, 'all off-peak is never dearer');
     const local = d.whatIf.find((w) => w.kind === 'local')!;
     assert.ok(local.cost! > 0 && local.cost! < ds.cost!, 'energy at 20 tok/s is cheaper than the cheapest R1 API');
     const costs = d.whatIf.map((w) => w.cost ?? Infinity);

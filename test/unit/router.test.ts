@@ -9,7 +9,7 @@ import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
 import { OutputEstimator } from '../../src/core/tokens/outputEstimator';
 
 const catalog = curatedCatalog();
-const at = new Date('2025-12-01T00:00:00Z');
+const at = new Date('2026-11-30T12:00:00Z'); // a Monday, 20:00 in Beijing: DeepSeek off-peak
 const up = (provider: ProviderStatus['provider'], extra: Partial<ProviderStatus> = {}): ProviderStatus => ({ provider, endpoint: provider, enabled: true, keyPresent: true, reachable: true, latencyMs: 100, ...extra });
 const ALL = [up('openai'), up('deepseek'), up('anthropic'), up('gemini')];
 const LOCAL = { model: 'deepseek-r1:1.5b', endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, latencyMs: 5, costPer1kTokens: 30, qualityKey: 'r1-distill-qwen-1.5b' };
@@ -40,23 +40,24 @@ describe('policy engine: the cheapest model that meets the tier', () => {
 
   it('premium goes to the cheapest premium model, counting reasoning output', () => {
     const d = route(cands(), req({ tier: 'premium' }));
-    // Premium (>= 70): gpt-5, gemini-2.5-pro, o3, deepseek-reasoner, claude-sonnet-4-5, claude-opus-*, o4-mini.
-    assert.equal(d.chosen?.candidate.model, 'deepseek-reasoner');
-    assert.ok(d.ranked.every((s) => s.candidate.quality >= 70));
+    // Premium (>= 80 on LiveBench coding): pairs of a model and the effort its score was measured at.
+    assert.equal(d.chosen?.candidate.model, 'gpt-6-sol');
+    assert.equal(d.chosen?.candidate.effort, 'max');
+    assert.ok(d.ranked.every((s) => (s.candidate.quality ?? -1) >= 80));
     const costs = d.ranked.map((s) => s.expectedCost);
     assert.deepEqual(costs, [...costs].sort((a, b) => a - b), 'ranked cheapest first');
-    assert.equal(d.counterfactual?.candidate.model, 'claude-opus-4-1', 'the most expensive premium model is the yardstick');
-    assert.match(d.summary, /deepseek-reasoner \(deepseek\) because it is the cheapest model that meets the premium tier/);
+    assert.equal(d.counterfactual?.candidate.model, 'gpt-6-astra', 'the most expensive premium model is the yardstick');
+    assert.match(d.summary, /gpt-6-sol \(openai\) because it is the cheapest model that meets the premium tier/);
   });
 
   it('a reasoning-heavy model can lose to a pricier-per-token model that writes less', () => {
-    // Per token gemini-2.5-flash-lite (0.10/0.40) is cheaper than gpt-4.1 (2/8); both are cheap-output? Compare
-    // deepseek-reasoner (reasoning prior) vs deepseek-chat (answer only): same prices, more output tokens.
-    const d = route(cands([up('deepseek')], []), req({ tier: 'standard' }));
-    const r = d.ranked.find((s) => s.candidate.model === 'deepseek-reasoner')!;
-    const c = d.ranked.find((s) => s.candidate.model === 'deepseek-chat')!;
+    // Per token gemini-3.8-flash (0.75/3.75) is cheaper than claude-haiku-4-5 (1/5), but at high effort it
+    // thinks: its expected output is several times Haiku's plain answer.
+    const d = route(cands([up('anthropic'), up('gemini')], []), req({ tier: 'standard' }));
+    const r = d.ranked.find((s) => s.candidate.model === 'gemini-3.8-flash' && s.candidate.effort === 'high')!;
+    const c = d.ranked.find((s) => s.candidate.model === 'claude-haiku-4-5')!;
     assert.ok(r.expectedOutput > 3 * c.expectedOutput);
-    assert.equal(d.chosen?.candidate.model, 'deepseek-chat');
+    assert.equal(d.chosen?.candidate.model, 'claude-haiku-4-5');
   });
 
   it('a model its provider has retired is passed over from that day, and says so (its price still re-prices old records)', () => {
@@ -78,28 +79,30 @@ describe('policy engine: the cheapest model that meets the tier', () => {
   it('every filter gives its reason', () => {
     const d = route(
       cands([up('openai', { enabled: false }), up('anthropic', { keyPresent: false }), up('gemini', { reachable: false }), up('deepseek')], []),
-      req({ tier: 'premium', deny: ['deepseek-reasoner'], promptTokens: () => 150_000 }),
+      req({ tier: 'premium', deny: ['deepseek-v4-pro'], promptTokens: () => 1_100_000 }),
     );
     assert.match(reasonFor(d, 'o3')!, /openai is not enabled/);
-    assert.match(reasonFor(d, 'claude-sonnet-4-5')!, /no API key for anthropic/);
+    assert.match(reasonFor(d, 'claude-haiku-4-5')!, /no API key for anthropic/);
+    assert.match(reasonFor(d, 'claude-sonnet-4-5')!, /retired by anthropic on 2026-11-30/);
     assert.match(reasonFor(d, 'gemini-2.5-pro')!, /gemini did not answer/);
-    assert.match(reasonFor(d, 'deepseek-reasoner')!, /deny list/);
-    assert.match(reasonFor(d, 'deepseek-chat')!, /exceed its 128000-token context window/);
+    assert.match(reasonFor(d, 'deepseek-v4-pro')!, /deny list/);
+    assert.match(reasonFor(d, 'deepseek-flash')!, /exceed its 1000000-token context window/);
     assert.equal(d.chosen, undefined);
     assert.match(d.summary, /No model can take this request at the premium tier/);
   });
 
   it('quality below the tier is a reason, with the threshold', () => {
     const d = route(cands([up('gemini')], []), req({ tier: 'premium' }));
-    assert.match(reasonFor(d, 'gemini-2.5-flash-lite')!, /quality 27 is below the premium tier \(70\)/);
+    assert.match(reasonFor(d, 'gemini-3.8-flash')!, /quality 72.5 at high effort is below the premium tier \(80\)/);
+    assert.match(reasonFor(d, 'gemini-2.5-flash-lite')!, /unscored: never put in a tier/, 'no score is no tier, not a score of 0');
   });
 
   it('an unpriced remote model is refused; an allow list narrows the pool', () => {
     const custom: ProviderStatus = { provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: true, reachable: true, models: ['mystery-model'] };
-    const d = route(cands([custom, up('deepseek')], []), req({ tier: 'basic', allow: ['mystery-model', 'deepseek-reasoner'] }));
+    const d = route(cands([custom, up('deepseek')], []), req({ tier: 'basic', allow: ['mystery-model', 'deepseek-flash'] }));
     assert.match(reasonFor(d, 'mystery-model')!, /no known price/);
-    assert.match(reasonFor(d, 'deepseek-chat')!, /not in your allow list/);
-    assert.equal(d.chosen?.candidate.model, 'deepseek-reasoner');
+    assert.match(reasonFor(d, 'deepseek-v4-pro')!, /not in your allow list/);
+    assert.equal(d.chosen?.candidate.model, 'deepseek-flash');
   });
 
   it('local-only mode, private files and untrusted workspaces keep code on the machine', () => {
@@ -113,7 +116,7 @@ describe('policy engine: the cheapest model that meets the tier', () => {
       assert.ok(d.rejected.some((x) => /local-only|localOnlyFiles|untrusted/.test(x.reason)));
     }
     const approved = route(cands(), req({ tier: 'premium', privacy: { localOnly: false, fileIsPrivate: false, untrusted: true, untrustedApproved: true } }));
-    assert.equal(approved.chosen?.candidate.model, 'deepseek-reasoner');
+    assert.equal(approved.chosen?.candidate.model, 'gpt-6-sol');
   });
 
   it('a pinned model overrides the tier but not the budget', () => {
@@ -140,16 +143,16 @@ describe('policy engine: the cheapest model that meets the tier', () => {
   it('fallbacks stay in the tier, cheapest next', () => {
     const d = route(cands(ALL, []), req({ tier: 'premium' }));
     assert.ok(d.ranked.length >= 3);
-    assert.ok(d.ranked.slice(1).every((s) => s.candidate.quality >= 70 && s.expectedCost >= d.chosen!.expectedCost));
+    assert.ok(d.ranked.slice(1).every((s) => (s.candidate.quality ?? -1) >= 80 && s.expectedCost >= d.chosen!.expectedCost));
   });
 
   it('counts the cache discount a provider will give on a long shared prefix (and none for a short one)', () => {
     const only = cands([up('openai')], []);
     const plain = route(only, req({ tier: 'premium' }));
     const cached = route(only, req({ tier: 'premium', promptTokens: () => 2_000, cachedPromptTokens: (c) => expectedCacheHit(c.provider, 1_536) }));
-    const o4 = (d: ReturnType<typeof route>) => d.ranked.find((s) => s.candidate.model === 'o4-mini')!;
-    // 1,536 of 2,000 prompt tokens at the cached price: 1,536 x (1.10 - 0.275) = 1,267.2 micro-dollars less.
-    assert.equal(o4(plain).expectedCost - o4(cached).expectedCost, 1_267);
+    const o4 = (d: ReturnType<typeof route>) => d.ranked.find((s) => s.candidate.model === 'gpt-6-sol')!;
+    // 1,536 of 2,000 prompt tokens at the cached price: 1,536 x (2.00 - 0.20) = 2,764.8 micro-dollars less (42,195.2 -> 42,195).
+    assert.equal(o4(plain).expectedCost - o4(cached).expectedCost, 2_765);
     assert.equal(o4(cached).worstCase, o4(plain).worstCase, 'the reservation never counts on a cache hit');
     assert.equal(expectedCacheHit('openai', 60), 0, 'a short system prompt is below the automatic-cache minimum');
     assert.equal(expectedCacheHit('deepseek', 130), 128, 'DeepSeek caches whole 64-token units');
@@ -157,12 +160,16 @@ describe('policy engine: the cheapest model that meets the tier', () => {
   });
 
   it('takes quality overrides per task kind', () => {
-    const c = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-4.1': { explain: 90 }, o3: 10 }, 'explain');
-    assert.equal(c.find((x) => x.model === 'gpt-4.1')?.quality, 90);
-    assert.equal(c.find((x) => x.model === 'o3')?.quality, 10);
-    assert.equal(c.find((x) => x.model === 'o3')?.qualitySource, 'settings: costwise.routing.quality');
-    const other = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-4.1': { explain: 90 } }, 'review');
-    assert.equal(other.find((x) => x.model === 'gpt-4.1')?.quality, 52, 'other task kinds keep the benchmark score');
+    const c = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-5.4-mini': { explain: 90 }, o3: 10, 'gpt-6-luna@low': 74 }, 'explain');
+    const of = (xs: Candidate[], model: string, effort?: string) => xs.find((x) => x.model === model && x.effort === effort);
+    assert.equal(of(c, 'gpt-5.4-mini')?.quality, 90, 'the model alone scores its default effort');
+    assert.equal(of(c, 'gpt-5.4-mini', 'xhigh')?.quality, 71.6, 'the benchmark pair stays');
+    assert.equal(of(c, 'gpt-6-luna', 'low')?.quality, 74, 'model@effort scores one effort');
+    assert.equal(of(c, 'o3')?.quality, 10);
+    assert.equal(of(c, 'o3')?.qualitySource, 'your score (costwise.routing.quality)');
+    const other = buildCandidates(catalog, at, [up('openai')], [], { 'gpt-5.4-mini': { explain: 90 } }, 'review');
+    assert.equal(of(other, 'gpt-5.4-mini'), undefined, 'other task kinds keep only the benchmark pairs');
+    assert.equal(of(other, 'gpt-6.2-sol')?.quality, undefined, 'no benchmark row: one unscored candidate');
   });
 });
 

@@ -46,7 +46,8 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
     assert.equal(result.error, undefined);
     assert.equal(result.record?.cost, 36);
     assert.equal(result.record?.usage.source, 'reported');
-    assert.deepEqual(result.record?.price, { model: 'deepseek-reasoner', effective: '2025-09-29', source: 'https://api-docs.deepseek.com/quick_start/pricing (2025-12)' });
+    // deepseek-reasoner was an alias of DeepSeek-V3.2 then: the record names the price actually used.
+    assert.deepEqual(result.record?.price, { model: 'deepseek-v3.2', effective: '2025-09-29', source: 'https://api-docs.deepseek.com/quick_start/pricing (served only as deepseek-chat / deepseek-reasoner)' });
     const t = await ledger.totals();
     assert.deepEqual([t.month, t.reserved, t.requests], [36, 0, 1]);
   });

@@ -41,7 +41,7 @@ export function mergeLayers(upstream: readonly PriceEntry[], curated: PriceLayer
       if (u.prices[f] !== c.prices[f] && !(f === 'cacheWrite' && u.prices[f] === undefined)) disagreements.push({ model: id, field: f, upstream: perMTok(u.prices[f]), curated: perMTok(c.prices[f]) });
     }
     const edge = (e: PriceEntry) => (e.tiers ?? []).map((t) => t.fromPromptTokens).join(', ') || 'none';
-    if (edge(u) !== edge(c)) disagreements.push({ model: id, field: 'context tier from', upstream: edge(u), curated: edge(c) });
+    if (edge(u) !== edge(c)) disagreements.push({ model: id, field: 'long-context tier at', upstream: edge(u), curated: edge(c) });
     const win = (e: PriceEntry) => (e.timed ? `${e.timed.rule.zone} ${e.timed.rule.windows.map((w) => w.join('–')).join(', ')} days ${e.timed.rule.weekdays.join('')}${e.timed.rule.holidays.length ? ' excl. holidays' : ''}` : 'none');
     if (win(u) !== win(c)) disagreements.push({ model: id, field: 'peak hours', upstream: win(u), curated: win(c) });
     if (u.contextWindow !== c.contextWindow) disagreements.push({ model: id, field: 'context window', upstream: String(u.contextWindow), curated: String(c.contextWindow) });

@@ -69,7 +69,8 @@ export function buildCandidates(
   const withQuality = (base: Omit<Candidate, 'quality' | 'qualitySource'>, key: string) => {
     const pairs = qualityPairs(key, qualityOverrides, task);
     if (!pairs.length) out.push({ ...base, quality: undefined, qualitySource: 'no benchmark score: add one in costwise.routing.quality, or pin the model' });
-    for (const p of pairs) out.push({ ...base, ...(p.effort ? { effort: p.effort } : {}), quality: p.score, qualitySource: p.source, ...(p.estimated ? { qualityEstimated: true } : {}) });
+    // A model asked to think (any effort but none) spends its output thinking, whatever its name.
+    for (const p of pairs) out.push({ ...base, reasoning: base.reasoning || (p.effort !== undefined && p.effort !== 'none'), ...(p.effort ? { effort: p.effort } : {}), quality: p.score, qualitySource: p.source, ...(p.estimated ? { qualityEstimated: true } : {}) });
   };
   const current = catalog.current(at);
   for (const p of providers) {
