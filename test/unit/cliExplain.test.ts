@@ -50,7 +50,7 @@ describe('costwise explain (the CLI talks to models)', function () {
   };
 
   before(async () => {
-    deepseek = await new FixtureServer({ apiKey: 'sk-cli-env', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    deepseek = await new FixtureServer({ apiKey: 'sk-cli-env', fixtures: { 'deepseek-flash': 'deepseek-reasoner' } }).start();
     trap = await new FixtureServer({ fixtures: { 'gpt-4.1': 'o4-mini', 'o4-mini': 'o4-mini' } }).start();
     dir = mkdtempSync(join(tmpdir(), 'costwise-cli-explain-'));
     ledger = join(dir, 'ledger');
@@ -64,7 +64,7 @@ describe('costwise explain (the CLI talks to models)', function () {
 
   it('uses the key from COSTWISE_DEEPSEEK_API_KEY, streams the answer and records it in the ledger', async () => {
     const cfg = config({ budget: { monthlyUsd: 1 }, providers: { deepseek: { baseUrl: deepseek.origin } } }, 0o644);
-    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', ledger]));
+    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--tier', 'basic', '--config', cfg, '--ledger', ledger]));
     assert.equal(r.code, 0, r.err);
     assert.match(r.streamed, /add\(a, b\)/);
     assert.equal(deepseek.chats.at(-1)!.authorization, 'Bearer sk-cli-env');
@@ -72,7 +72,7 @@ describe('costwise explain (the CLI talks to models)', function () {
     assert.equal(s.provider, 'deepseek');
     assert.equal(s.workspace, 'cli');
     assert.ok(s.cost > 0);
-    assert.match(r.err, /\$0\.0000\d+ · deepseek-\w+ · standard · \d+ in · \d+ out/);
+    assert.match(r.err, /\$0\.0000\d+ · deepseek-\w+ · basic · \d+ in · \d+ out/);
   });
 
   it('is held to the limits set in VS Code too (same ledger): a request must fit both budgets', async () => {
@@ -80,7 +80,7 @@ describe('costwise explain (the CLI talks to models)', function () {
     new SharedLimitStamps(join(shared, SHARED_LIMITS_DIR)).write({ 'budget.monthlyUsd': { value: 0.00001, at: Date.now(), by: 'vscode:1:1' } });
     const cfg = config({ budget: { monthlyUsd: 1 }, providers: { deepseek: { baseUrl: deepseek.origin } } });
     const before = deepseek.chats.length;
-    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', shared]));
+    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--tier', 'basic', '--config', cfg, '--ledger', shared]));
     assert.equal(r.code, 3, r.err);
     assert.match(r.err, /\$0\.00001 monthly budget is already spent or reserved \(costwise\.budget\.monthlyUsd as set in VS Code\)/);
     assert.equal(deepseek.chats.length, before, 'nothing was sent');
@@ -89,7 +89,7 @@ describe('costwise explain (the CLI talks to models)', function () {
   it('ignores OPENAI_API_KEY, OPENAI_BASE_URL and friends in the environment', async () => {
     const ambient = { OPENAI_API_KEY: 'sk-ambient', OPENAI_BASE_URL: trap.url, DEEPSEEK_API_KEY: 'sk-ambient', ANTHROPIC_API_KEY: 'sk-ambient', ANTHROPIC_BASE_URL: trap.origin, GEMINI_API_KEY: 'ambient', GOOGLE_API_KEY: 'ambient' };
     const cfg = config({ budget: { monthlyUsd: 1 } });
-    const r = await withEnv({ ...NO_KEYS, ...ambient }, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', ledger]));
+    const r = await withEnv({ ...NO_KEYS, ...ambient }, () => cli(['explain', '--file', sample, '--tier', 'basic', '--config', cfg, '--ledger', ledger]));
     assert.equal(r.code, 1);
     assert.match(r.err, /COSTWISE_OPENAI_API_KEY/);
     assert.equal(trap.requests.length, 0, 'nothing went to the address in OPENAI_BASE_URL');
@@ -97,15 +97,15 @@ describe('costwise explain (the CLI talks to models)', function () {
 
   it('refuses a config file with keys that other users can read', async () => {
     const cfg = config({ budget: { monthlyUsd: 1 }, providers: { deepseek: { apiKey: 'sk-in-file', baseUrl: deepseek.origin } } }, 0o644);
-    await assert.rejects(withEnv(NO_KEYS, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', ledger])), /other users can read it: run chmod 600/);
+    await assert.rejects(withEnv(NO_KEYS, () => cli(['explain', '--file', sample, '--tier', 'basic', '--config', cfg, '--ledger', ledger])), /other users can read it: run chmod 600/);
     const ok = config({ budget: { monthlyUsd: 1 }, providers: { deepseek: { apiKey: 'sk-cli-env', baseUrl: deepseek.origin } } }, 0o600);
-    assert.equal((await withEnv(NO_KEYS, () => cli(['explain', '--file', sample, '--config', ok, '--ledger', ledger]))).code, 0);
+    assert.equal((await withEnv(NO_KEYS, () => cli(['explain', '--file', sample, '--tier', 'basic', '--config', ok, '--ledger', ledger]))).code, 0);
   });
 
   it('with no budget configured, a paid model is refused before anything is sent', async () => {
     const before = deepseek.chats.length;
     const cfg = config({ providers: { deepseek: { baseUrl: deepseek.origin } } });
-    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--config', cfg, '--ledger', ledger]));
+    const r = await withEnv({ ...NO_KEYS, COSTWISE_DEEPSEEK_API_KEY: 'sk-cli-env' }, () => cli(['explain', '--file', sample, '--tier', 'basic', '--config', cfg, '--ledger', ledger]));
     assert.equal(r.code, 3);
     assert.match(r.err, /budget\.monthlyUsd in .*config/);
     assert.equal(deepseek.chats.length, before);

@@ -76,7 +76,7 @@ describe('crash safety: processes SIGKILLed at random points', function () {
 
   it('`costwise explain` killed before, during and after its stream: answered requests kept, orphans settled once and reported, totals exact', async function () {
     this.timeout(60_000 + KILLS * 5_000);
-    const server = await new FixtureServer({ apiKey: 'sk-kill', delayMs: 8, fixtures: { 'deepseek-chat': 'deepseek-reasoner', 'deepseek-reasoner': 'deepseek-reasoner' } }).start();
+    const server = await new FixtureServer({ apiKey: 'sk-kill', delayMs: 8, fixtures: { 'deepseek-flash': 'deepseek-reasoner' } }).start();
     try {
       const sample = join(dir, 'add.js');
       writeFileSync(sample, 'function add(a, b) {\n  return a + b;\n}\n');
@@ -86,7 +86,7 @@ describe('crash safety: processes SIGKILLed at random points', function () {
       const run = (killWhen?: (chats: number) => Promise<void>) =>
         new Promise<{ code: number | null; out: string; err: string; killed: boolean; pid: number }>((resolve) => {
           const chatsBefore = server.chats.length;
-          const child = spawn(process.execPath, [CLI, 'explain', '--file', sample, '--config', config, '--ledger', ledgerDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_DEEPSEEK_API_KEY: 'sk-kill' } });
+          const child = spawn(process.execPath, [CLI, 'explain', '--file', sample, '--tier', 'basic', '--config', config, '--ledger', ledgerDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_DEEPSEEK_API_KEY: 'sk-kill' } });
           let out = '';
           let err = '';
           let exited = false;
@@ -108,7 +108,7 @@ describe('crash safety: processes SIGKILLed at random points', function () {
       const runMs = Date.now() - t0;
       assert.equal(whole.code, 0, whole.err);
       const answer = (JSON.parse(whole.out) as { record: { id: string; cost: number; usage: never } }).record;
-      const price = curatedCatalog().lookup('deepseek-reasoner', new Date())!;
+      const price = curatedCatalog().lookup('deepseek-flash', new Date())!;
       assert.equal(answer.cost, costOf(answer.usage, price, Date.parse((answer as unknown as { reservedAt: string }).reservedAt)), 'an answer costs what its usage costs');
 
       const acked = new Map<string, number>([[answer.id, answer.cost]]);

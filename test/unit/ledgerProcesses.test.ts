@@ -53,7 +53,7 @@ describe('ledger shared by several processes', function () {
   });
 
   it('2 spending processes and 6 CLI `costwise explain` processes against one $0.02 budget: never over, each reservation settled once', async () => {
-    const server = await new FixtureServer({ apiKey: 'sk-procs', delayMs: 2, fixtures: { 'deepseek-chat': 'deepseek-reasoner', 'deepseek-reasoner': 'deepseek-reasoner' } }).start();
+    const server = await new FixtureServer({ apiKey: 'sk-procs', delayMs: 2, fixtures: { 'deepseek-flash': 'deepseek-reasoner' } }).start();
     try {
       const sample = join(dir, 'add.js');
       writeFileSync(sample, 'function add(a, b) {\n  return a + b;\n}\n');
@@ -61,7 +61,7 @@ describe('ledger shared by several processes', function () {
       writeFileSync(config, JSON.stringify({ budget: { monthlyUsd: 0.02 }, providers: { deepseek: { baseUrl: server.origin } } }), { mode: 0o600 });
       const cli = () =>
         new Promise<number>((resolve) => {
-          const child = spawn(process.execPath, [CLI, 'explain', '--file', sample, '--config', config, '--ledger', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_DEEPSEEK_API_KEY: 'sk-procs' } });
+          const child = spawn(process.execPath, [CLI, 'explain', '--file', sample, '--tier', 'basic', '--config', config, '--ledger', dir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_DEEPSEEK_API_KEY: 'sk-procs' } });
           child.stdout.resume();
           child.stderr.resume();
           child.on('close', (code) => resolve(code ?? -1));

@@ -69,6 +69,13 @@ describe('policy engine: the cheapest model that meets the tier', () => {
     assert.ok(catalog.lookup('claude-sonnet-4-5-20250929', new Date('2026-12-15'))?.prices.output, 'still priced');
   });
 
+  it('when only lower-tier models are usable, says which is best instead of a bare refusal', () => {
+    const d = route(cands([up('deepseek')], []), req({ tier: 'standard' }));
+    assert.equal(d.chosen, undefined);
+    assert.match(d.summary, /The best model available to you, deepseek-v4-pro, scores 70: ask for a lower tier to use it\./);
+    assert.equal(route(cands([up('deepseek')], []), req({ tier: 'basic' })).chosen?.candidate.model, 'deepseek-flash');
+  });
+
   it('ties go to the local model, then to the faster endpoint', () => {
     const twin = { ...LOCAL, model: 'twin', costPer1kTokens: 0, latencyMs: 50 };
     const fast = { ...LOCAL, model: 'fast', costPer1kTokens: 0, latencyMs: 1 };

@@ -191,7 +191,10 @@ function summarize(chosen: Scored | undefined, r: RouteRequest, pinned: boolean,
   if (!chosen) {
     if (pinned && !rejected.length) return `The pinned model "${r.pinned}" is not configured.`;
     const reasons = [...new Set(rejected.map((x) => x.filter))].join(', ');
-    return `No model can take this request at the ${r.tier} tier (${total} considered; rejected for: ${reasons || 'no models configured'}).`;
+    // Usable models that only fall short of the tier: say which is best, so the user can choose to ask lower.
+    const best = rejected.filter((x) => x.filter === 'tier' && x.candidate.quality !== undefined).sort((x, y) => y.candidate.quality! - x.candidate.quality!)[0];
+    const hint = best ? ` The best model available to you, ${best.candidate.model}${best.candidate.effort ? ` at ${best.candidate.effort} effort` : ''}, scores ${best.candidate.quality}: ask for a lower tier to use it.` : '';
+    return `No model can take this request at the ${r.tier} tier (${total} considered; rejected for: ${reasons || 'no models configured'}).${hint}`;
   }
   const c = chosen.candidate;
   const why = pinned ? 'it is pinned' : downgraded ? `no ${r.tier}-tier model fits the budget, and it is the cheapest that does` : `it is the cheapest model that meets the ${r.tier} tier`;
