@@ -14,6 +14,9 @@ export interface OllamaModel {
   /** Looks like a DeepSeek-R1 distill (R1 in the name, or a thinking-capable qwen2/llama base with R1 lineage). */
   r1Distill: boolean;
   sizeBytes: number | undefined;
+  /** GGUF identity as /api/show reports it (`general.basename`, `general.size_label`). */
+  basename: string | undefined;
+  sizeLabel: string | undefined;
 }
 
 export interface OllamaInventory {
@@ -62,6 +65,8 @@ export async function discoverOllama(baseUrl: string, signal: AbortSignal, fetch
       capabilities,
       r1Distill: /deepseek-r1|r1-distill/i.test(`${name} ${basename}`),
       sizeBytes: t.size,
+      basename: basename || undefined,
+      sizeLabel: typeof info['general.size_label'] === 'string' ? (info['general.size_label'] as string) : undefined,
     });
   }
   return { version: version ?? 'unknown', models };

@@ -1,4 +1,5 @@
 import { distillKeyOf } from '../core/runtime/distills';
+import { localModelKey } from '../core/runtime/localModelIdentity';
 import { discoverOllama } from '../providers/ollama';
 
 export type ServerKind = 'ollama' | 'lm-studio' | 'llama-server' | 'vllm' | 'configured';
@@ -38,7 +39,7 @@ async function openAIModels(root: string, signal: AbortSignal, fetchFn: typeof f
   if (!Array.isArray(body.data)) throw new Error('no model list');
   return body.data
     .filter((m) => typeof m.id === 'string')
-    .map((m) => ({ id: m.id as string, qualityKey: distillKeyOf(m.id as string), ...(typeof m.meta?.n_ctx_train === 'number' ? { contextLength: m.meta.n_ctx_train } : {}) }));
+    .map((m) => ({ id: m.id as string, qualityKey: localModelKey({ name: m.id as string }), ...(typeof m.meta?.n_ctx_train === 'number' ? { contextLength: m.meta.n_ctx_train } : {}) }));
 }
 
 /** Why the last probe of each address found nothing (for "Show Local Models" and tests). */
@@ -58,7 +59,7 @@ async function probe(kind: ServerKind, root: string, timeoutMs: number, fetchFn:
         detail: `Ollama ${inv.version}`,
         models: inv.models.map((m) => ({
           id: m.name,
-          qualityKey: m.r1Distill ? distillKeyOf(`${m.name} ${m.family ?? ''} ${m.parameterSize ?? ''}`) : undefined,
+          qualityKey: (m.r1Distill ? distillKeyOf(`${m.name} ${m.family ?? ''} ${m.parameterSize ?? ''}`) : undefined) ?? localModelKey({ name: m.name, ...(m.basename ? { basename: m.basename } : {}), ...(m.sizeLabel ? { sizeLabel: m.sizeLabel } : {}) }),
           ...(m.contextLength ? { contextLength: m.contextLength } : {}),
           ...(m.quantization ? { quantization: m.quantization } : {}),
           ...(m.parameterSize ? { parameterSize: m.parameterSize } : {}),

@@ -149,7 +149,11 @@ export class ExplainController implements vscode.Disposable {
     this.decisions.update(decision, now);
     if (!decision.chosen) {
       // Not awaited: the command ends now; the notification stays until the user acts on it.
-      void vscode.window.showErrorMessage(`Costwise: ${decision.summary}`, 'Why?', 'Open Settings').then((pick) => {
+      // Usable models that only fall short of the tier: offer the tier they do meet, never silently.
+      const lower = tier !== 'basic' && decision.rejected.some((r) => r.filter === 'tier' && r.candidate.quality !== undefined) ? 'basic' : undefined;
+      const actions = [...(lower ? [`Ask at the ${lower} tier`] : []), 'Why?', 'Open Settings'];
+      void vscode.window.showErrorMessage(`Costwise: ${decision.summary}`, ...actions).then((pick) => {
+        if (lower && pick === actions[0]) void this.run(target, lower);
         if (pick === 'Why?') void vscode.commands.executeCommand('costwise.whyThisModel');
         if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'costwise');
       });

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ASSUMED_LOCAL_TOKENS_PER_SECOND, energyPer1kTokens } from '../core/pricing/energy';
 import type { LocalModel } from '../core/routing/registry';
 import { distillKeyOf } from '../core/runtime/distills';
+import { localModelKey } from '../core/runtime/localModelIdentity';
 import { adviseDistills } from '../core/runtime/hardwareAdvisor';
 import type { CostwiseSettings } from '../core/settings';
 import { discoverLocalServers, DiscoveryCache, lastMisses, type LocalServer } from '../runtime/discovery';
@@ -141,14 +142,14 @@ export class LocalModels implements vscode.Disposable {
     return a?.tokensPerSecond ? (a.tokensPerSecond[0] + a.tokensPerSecond[1]) / 2 : undefined;
   }
 
-  /** Which distill a GGUF file is: from its file name, else from its metadata (read once). */
+  /** Which scored model a GGUF file is (an R1 distill, or a scored open-weight model): from its file name, else from its metadata (read once). */
   private async qualityKeyOf(file: string): Promise<string | undefined> {
     const fromName = distillKeyOf(basename(file));
     if (fromName) return fromName;
     if (!this.identity.has(file)) {
       const info = await readGgufInfo(file).catch(() => undefined);
       const m = info?.metadata ?? {};
-      this.identity.set(file, distillKeyOf(`${String(m['general.basename'] ?? m['general.name'] ?? '')} ${String(m['general.size_label'] ?? '')}`));
+      this.identity.set(file, localModelKey({ basename: String(m['general.basename'] ?? m['general.name'] ?? ''), sizeLabel: String(m['general.size_label'] ?? '') }));
     }
     return this.identity.get(file);
   }

@@ -1,3 +1,4 @@
+import { localModelKey } from '../../src/core/runtime/localModelIdentity';
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -105,6 +106,8 @@ describe('local server discovery', function () {
       ['deepseek-r1:7b', 'r1-distill-qwen-7b', 131072],
       ['deepseek-r1:8b', undefined, 131072],
       ['llama3.2:3b', undefined, 131072],
+      ['qwen3.6:27b', 'qwen3.6-27b', 262144],
+      ['my-qwen3.6-27b-finetune:latest', undefined, 262144],
     ]);
   });
 
@@ -200,5 +203,16 @@ describe('model download', function () {
     const p = downloadModel({ url: `${base}/m.gguf`, dest, signal: abort.signal, onProgress: (x) => x.received > 20_000 && abort.abort() });
     await assert.rejects(p, /cancelled; it will resume/);
     assert.ok(statSync(`${dest}.partial`).size >= 1000);
+  });
+});
+
+describe('local model identity beyond the R1 distills', () => {
+  it('identifies a scored open-weight model exactly (GGUF basename + size label, or an Ollama tag), never loosely', () => {
+    assert.equal(localModelKey({ basename: 'Qwen3.6', sizeLabel: '27B' }), 'qwen3.6-27b');
+    assert.equal(localModelKey({ name: 'qwen3.6:27b' }), 'qwen3.6-27b');
+    assert.equal(localModelKey({ name: 'qwen3.6:32b' }), undefined, 'another size has no score');
+    assert.equal(localModelKey({ basename: 'Qwen3.6-Coder', sizeLabel: '27B' }), undefined, 'another model of the family');
+    assert.equal(localModelKey({ name: 'Qwen3.6-27B-Q4_K_M.gguf' }), undefined, 'a file name alone is not an identity: its GGUF metadata is');
+    assert.equal(localModelKey({ basename: 'DeepSeek-R1-Distill-Qwen', sizeLabel: '7B' }), 'r1-distill-qwen-7b');
   });
 });

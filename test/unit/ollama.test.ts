@@ -22,6 +22,8 @@ describe('Ollama discovery against its documented responses', () => {
         ['deepseek-r1:7b', 'qwen2', '7.6B', 'Q4_K_M', 131072, true, true],
         ['deepseek-r1:8b', 'qwen3', '8.2B', 'Q4_K_M', 131072, true, true],
         ['llama3.2:3b', 'llama', '3.2B', 'Q4_K_M', 131072, false, false],
+        ['qwen3.6:27b', 'qwen3', '27.3B', 'Q4_K_M', 262144, false, true],
+        ['my-qwen3.6-27b-finetune:latest', 'qwen3', '27.3B', 'Q4_K_M', 262144, false, false],
       ],
     );
     assert.deepEqual(asked.slice(0, 3), ['GET /api/version', 'GET /api/tags', 'POST /api/show']);
