@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchLedger } from './ledgerBench';
 import { benchLocalRuntime } from './localRuntimeBench';
+import { benchPricing } from './pricingBench';
 import { benchProviders } from './providerBench';
 import { benchReport } from './reportBench';
 import { benchRouting } from './routingBench';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('tokens')) await benchTokens();
   if (!only.length || only.includes('ledger')) await benchLedger();
   if (!only.length || only.includes('providers')) await benchProviders();
+  if (!only.length || only.includes('pricing')) await benchPricing();
   if (!only.length || only.includes('routing')) await benchRouting();
   if (!only.length || only.includes('report')) await benchReport();
   if (!only.length || only.includes('local')) await benchLocalRuntime();

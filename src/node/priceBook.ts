@@ -45,7 +45,7 @@ let bundled: Promise<unknown> | undefined;
 
 /** The upstream package's bundled provider list, loaded on first use (it is ~0.5 MB of code). */
 export function bundledUpstream(): Promise<unknown> {
-  bundled ??= import(UPSTREAM_PACKAGE).then((m: { waitForUpdate(): Promise<unknown> }) => m.waitForUpdate());
+  bundled ??= import('@pydantic/genai-prices').then((m: { waitForUpdate(): Promise<unknown> }) => m.waitForUpdate());
   return bundled;
 }
 

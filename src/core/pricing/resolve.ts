@@ -36,8 +36,6 @@ export function resolvePrices(entry: PriceEntry, ms: number, promptTokens: numbe
     const label = labelAt(entry.timed.rule, ms);
     if (label === entry.timed.rule.label) prices = entry.timed.prices;
     out.window = label;
-    const next = nextChange(entry.timed.rule, ms);
-    if (next !== undefined) out.windowChangesAt = next;
   }
   for (const t of entry.tiers ?? []) {
     if (promptTokens >= t.fromPromptTokens) {
@@ -51,5 +49,12 @@ export function resolvePrices(entry: PriceEntry, ms: number, promptTokens: numbe
     if (m === undefined) throw new RangeError(`${entry.model} has no known ${serviceTier} price`);
     multiplier = { ...decimalFraction(m), tier: serviceTier };
   }
-  return { prices, ...out, multiplier };
+  const resolved: ResolvedPrices = { prices, ...out, multiplier };
+  if (entry.timed) {
+    // When the label changes next is for display only: computed on first read, off the pricing hot path.
+    const rule = entry.timed.rule;
+    let next: number | undefined | null = null;
+    Object.defineProperty(resolved, 'windowChangesAt', { enumerable: true, get: () => (next === null ? (next = nextChange(rule, ms)) : next) });
+  }
+  return resolved;
 }

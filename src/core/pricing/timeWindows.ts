@@ -3,10 +3,15 @@ import { fromLocal, localTime } from './zonedTime';
 
 const DAY = 86_400_000;
 
+const parsed = new Map<string, number>();
+
 export function hhmmToMinutes(s: string): number {
+  const hit = parsed.get(s);
+  if (hit !== undefined) return hit;
   const m = /^(\d{2}):(\d{2})$/.exec(s);
   const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
   if (!(minutes >= 0 && minutes <= 24 * 60)) throw new RangeError(`not a time of day (HH:MM): ${JSON.stringify(s)}`);
+  parsed.set(s, minutes);
   return minutes;
 }
 

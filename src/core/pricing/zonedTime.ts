@@ -13,8 +13,10 @@ export interface LocalTime {
 }
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
+const offsets = new Map<string, Map<number, number>>();
+const dates = new Map<number, string>();
 
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -33,23 +35,32 @@ export function checkZone(zone: string): void {
 /** The zone's offset from UTC in milliseconds at `ms`. */
 export function zoneOffsetMs(zone: string, ms: number): number {
   const hour = Math.floor(ms / HOUR);
-  const key = `${zone}|${hour}`;
-  let off = offsets.get(key);
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, (byHour = new Map()));
+  let off = byHour.get(hour);
   if (off === undefined) {
     const parts: Record<string, string> = {};
     for (const p of formatter(zone).formatToParts(new Date(hour * HOUR))) parts[p.type] = p.value;
     const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
     off = asUtc - hour * HOUR;
-    if (offsets.size > 4096) offsets.clear();
-    offsets.set(key, off);
+    if (byHour.size > 4096) byHour.clear();
+    byHour.set(hour, off);
   }
   return off;
 }
 
 export function localTime(zone: string, ms: number): LocalTime {
-  const local = new Date(ms + zoneOffsetMs(zone, ms));
-  const day = local.getUTCDay();
-  return { date: local.toISOString().slice(0, 10), weekday: day === 0 ? 7 : day, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
+  const local = ms + zoneOffsetMs(zone, ms);
+  const day = Math.floor(local / DAY);
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY).toISOString().slice(0, 10);
+    if (dates.size > 4096) dates.clear();
+    dates.set(day, date);
+  }
+  // 1970-01-01 was a Thursday (4).
+  const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
+  return { date, weekday, minutes: Math.floor((local - day * DAY) / 60_000) };
 }
 
 /** The UTC instant of a local wall-clock time (`date` at `minutes` past midnight) in the zone. */
