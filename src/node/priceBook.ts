@@ -1,3 +1,4 @@
+import { pick } from '../core/lazyModule';
 import { PriceCatalog } from '../core/pricing/priceCatalog';
 import type { PriceEntry } from '../core/pricing/priceEntry';
 import { parsePriceLayer, type PriceLayer } from '../core/pricing/priceData';
@@ -45,7 +46,8 @@ let bundled: Promise<unknown> | undefined;
 
 /** The upstream package's bundled provider list, loaded on first use (it is ~0.5 MB of code). */
 export function bundledUpstream(): Promise<unknown> {
-  bundled ??= import('@pydantic/genai-prices').then((m: { waitForUpdate(): Promise<unknown> }) => m.waitForUpdate());
+  // Named exports or `default` (a CJS vendor bundle through import()): `pick` takes either.
+  bundled ??= import('@pydantic/genai-prices').then((m) => pick<() => Promise<unknown>>(m, 'waitForUpdate')());
   return bundled;
 }
 
