@@ -1,0 +1,150 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PriceEntry } from '../../src/core/pricing/priceEntry';
+import { compareUpstream, withConstraintTypes } from '../../src/core/pricing/updateCheck';
+import { DEFAULT_PRICE_UPDATE_URL } from '../../src/core/settings';
+import { bundledUpstream, loadPriceBook } from '../../src/node/priceBook';
+import { PriceStore } from '../../src/node/priceStore';
+import { describeUpdate, fetchPriceUpdate, type PriceUpdateResult } from '../../src/node/priceUpdates';
+
+type Provider = { id: string; models: Array<Record<string, unknown> & { id: string; prices: Record<string, unknown> }> };
+const now = new Date('2026-11-30T12:00:00Z');
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const model = (list: Provider[], provider: string, id: string) => list.find((p) => p.id === provider)!.models.find((m) => m.id === id)!;
+
+/** Loopback routes: each path is one kind of file a price server could send. */
+async function serve(routes: Record<string, (res: ServerResponse) => void>): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => (routes[req.url ?? ''] ?? ((r: ServerResponse) => r.writeHead(404).end()))(res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+const json = (body: unknown) => (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+
+describe('price updates (loopback server)', () => {
+  let bundled: Provider[];
+  let srv: Awaited<ReturnType<typeof serve>>;
+  let dir: string;
+  let store: PriceStore;
+  const files = () => [readFileSync(join(dir, 'upstream.json')), readFileSync(join(dir, 'upstream.meta.json'))];
+  const previous = async () => store.read()?.providers ?? (await bundledUpstream());
+  const update = (path: string, extra: { timeoutMs?: number; maxBytes?: number } = {}): Promise<PriceUpdateResult> => fetchPriceUpdate({ url: srv.url(path), store, previous, now, timeoutMs: 5_000, ...extra });
+  const book = () => loadPriceBook({ stored: async () => store.read(), now: now.getTime() });
+
+  before(async () => {
+    bundled = clone((await bundledUpstream()) as Provider[]);
+    const newer = clone(bundled);
+    model(newer, 'openai', 'gpt-4o').prices.input_mtok = 3; // 2.5 -> 3
+    model(newer, 'openai', 'o3-mini').prices.cache_read_mtok = 0.3; // upstream moves; the curated 0.55 stays
+    newer.find((p) => p.id === 'openai')!.models.push({ id: 'gpt-test-new', match: { equals: 'gpt-test-new' }, context_window: 200_000, prices: { input_mtok: 1, output_mtok: 4 } });
+    const zero = clone(newer);
+    model(zero, 'openai', 'gpt-4o-mini').prices = { input_mtok: 0, output_mtok: 0 };
+    const zeroRead = clone(newer);
+    model(zeroRead, 'anthropic', 'claude-3-5-haiku-latest').prices.cache_read_mtok = 0;
+    const jump = clone(newer);
+    model(jump, 'openai', 'gpt-4.1').prices.output_mtok = 800; // 8 -> 800: 100x
+    const big = JSON.stringify(newer).padEnd(300_000, ' ');
+    srv = await serve({
+      '/newer.json': json(newer),
+      '/same.json': json(bundled),
+      '/untyped.json': json(JSON.stringify(bundled).replace(/,"type":"(start_date|time_of_date)"/g, '')),
+      '/bad.json': json('[{"id": "openai", "models": ['),
+      '/shape.json': json({ providers: newer }),
+      '/no-google.json': json(newer.filter((p) => p.id !== 'google')),
+      '/zero.json': json(zero),
+      '/zero-read.json': json(zeroRead),
+      '/jump.json': json(jump),
+      '/huge-declared.json': (res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big),
+      '/huge-chunked.json': (res) => (res.writeHead(200, { 'content-type': 'application/json' }), res.write(big.slice(0, 150_000)), res.end(big.slice(150_000))),
+      '/slow.json': (res) => (res.writeHead(200, { 'content-type': 'application/json' }), res.write('[')),
+      '/gone.json': (res) => res.writeHead(503).end('try later'),
+    });
+  });
+  after(() => srv.close());
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'costwise-prices-'));
+    store = new PriceStore(dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('applies a newer file: the catalog then returns its prices, with the curated corrections still on top', async () => {
+    assert.equal((await book()).catalog.lookup('gpt-4o', now)?.prices.input, 2_500_000);
+    const r = await update('/newer.json');
+    assert.equal(r.kind, 'applied', describeUpdate(r));
+    assert.ok(r.kind === 'applied' && r.added.includes('gpt-test-new') && r.changed.includes('gpt-4o'));
+    const b = await book();
+    assert.deepEqual(b.upstream, { kind: 'update', source: srv.url('/newer.json'), date: now.toISOString() });
+    assert.equal(b.catalog.lookup('gpt-4o', now)?.prices.input, 3_000_000);
+    assert.equal(b.catalog.lookup('gpt-test-new', now)?.prices.output, 4_000_000);
+    assert.equal(b.catalog.lookup('o3-mini', now)?.prices.cachedRead, 550_000, 'the curated cached rate wins over the update');
+    assert.ok(b.disagreements.some((d) => d.model === 'o3-mini' && d.field === 'cachedRead' && d.upstream.includes('0.3')));
+  });
+
+  it('says unchanged for the data in use, and reads a file whose constraints leave their type implicit', async () => {
+    assert.equal((await update('/same.json')).kind, 'unchanged');
+    assert.equal((await update('/untyped.json')).kind, 'unchanged');
+    assert.deepEqual(withConstraintTypes(JSON.parse(JSON.stringify(bundled).replace(/,"type":"(start_date|time_of_date)"/g, ''))), bundled);
+  });
+
+  const rejections: Array<[string, RegExp, { timeoutMs?: number; maxBytes?: number }?]> = [
+    ['/bad.json', /not JSON/],
+    ['/shape.json', /not price data: not a genai-prices provider list/],
+    ['/no-google.json', /no priced models of provider "google"/],
+    ['/zero.json', /fall to 0: gpt-4o-mini input and output/],
+    ['/zero-read.json', /fall to 0: claude-3-5-haiku-latest cachedRead \$0\.08\/1M -> \$0\/1M/],
+    ['/huge-declared.json', /larger than 100000 bytes/, { maxBytes: 100_000 }],
+    ['/huge-chunked.json', /larger than 100000 bytes/, { maxBytes: 100_000 }],
+    ['/slow.json', /no complete answer within 0\.3 s/, { timeoutMs: 300 }],
+    ['/gone.json', /HTTP 503/],
+  ];
+  for (const [path, reason, extra] of rejections) {
+    it(`rejects ${path} and keeps the last good data byte for byte`, async () => {
+      assert.equal((await update('/newer.json')).kind, 'applied');
+      const before = files();
+      const r = await update(path, extra);
+      assert.equal(r.kind, 'rejected');
+      assert.match(r.kind === 'rejected' ? r.reason : '', reason);
+      assert.deepEqual(files(), before);
+      assert.equal((await book()).catalog.lookup('gpt-4o', now)?.prices.input, 3_000_000);
+    });
+  }
+
+  it('rejects a bad file with nothing stored yet, writing nothing', async () => {
+    const r = await update('/zero.json');
+    assert.equal(r.kind, 'rejected');
+    assert.equal(store.read(), undefined);
+  });
+
+  it('holds back a 100x jump: that model keeps the price in use and is reported; the rest applies', async () => {
+    const r = await update('/jump.json');
+    assert.equal(r.kind, 'applied-with-held-back', describeUpdate(r));
+    assert.ok(r.kind === 'applied-with-held-back');
+    assert.deepEqual(r.heldBack, [{ model: 'gpt-4.1', field: 'output', old: '$8/1M', new: '$800/1M' }]);
+    assert.match(describeUpdate(r), /held back .*gpt-4\.1 output \$8\/1M -> \$800\/1M/);
+    const b = await book();
+    assert.equal(b.catalog.lookup('gpt-4.1', now)?.prices.output, 8_000_000);
+    assert.equal(b.catalog.lookup('gpt-4o', now)?.prices.input, 3_000_000);
+  });
+
+  it('compares in-force prices: a tenfold move is allowed, more is a jump, 0 is zeroed, an absent model is fine', () => {
+    const e = (modelId: string, input: number, effective = '2026-01-01'): PriceEntry => ({ model: modelId, provider: 'openai', effective, source: 't', contextWindow: 1, maxOutput: 1, prices: { input, cachedRead: input, output: 1_000_000 }, reasoningBilledAsOutput: true });
+    const at = Date.parse('2026-06-01T00:00:00Z');
+    const c = compareUpstream([e('a', 1_000_000), e('b', 1_000_000), e('c', 1_000_000), e('d', 1_000_000)], [e('a', 10_000_000), e('b', 10_000_001), e('c', 2_000_000, '2027-01-01'), e('c', 0), e('n', 5)], new Set(['a', 'b', 'c', 'n']), at);
+    assert.deepEqual(c.jumps.map((j) => `${j.model} ${j.field}`), ['b input', 'b cachedRead']);
+    assert.deepEqual(c.zeroed.map((j) => `${j.model} ${j.field}`), ['c input', 'c cachedRead']);
+    assert.deepEqual(c.added, ['n']);
+    assert.deepEqual(c.changed, ['a', 'b', 'c']);
+  });
+
+  it("defaults to the upstream package's published data file", async () => {
+    const pkg = (await import('@pydantic/genai-prices')) as { REMOTE_DATA_JSON_URL: string };
+    assert.equal(DEFAULT_PRICE_UPDATE_URL, pkg.REMOTE_DATA_JSON_URL);
+  });
+});
