@@ -4,9 +4,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main';
 import type { PriceEntry } from '../../src/core/pricing/priceEntry';
 import { compareUpstream, withConstraintTypes } from '../../src/core/pricing/updateCheck';
-import { DEFAULT_PRICE_UPDATE_URL } from '../../src/core/settings';
+import { DEFAULT_PRICE_UPDATE_URL, parseSettings } from '../../src/core/settings';
 import { bundledUpstream, loadPriceBook } from '../../src/node/priceBook';
 import { PriceStore } from '../../src/node/priceStore';
 import { describeUpdate, fetchPriceUpdate, type PriceUpdateResult } from '../../src/node/priceUpdates';
@@ -141,6 +142,47 @@ describe('price updates (loopback server)', () => {
     assert.deepEqual(c.zeroed.map((j) => `${j.model} ${j.field}`), ['c input', 'c cachedRead']);
     assert.deepEqual(c.added, ['n']);
     assert.deepEqual(c.changed, ['a', 'b', 'c']);
+  });
+
+  it('costwise prices --update stores an update the CLI then prices with; a rejected one exits 1 and keeps it', async () => {
+    const saved = process.env.COSTWISE_PRICES_DIR;
+    process.env.COSTWISE_PRICES_DIR = dir;
+    try {
+      let out = '';
+      const cli = async (args: string[]) => ((out = ''), await main(args, (s) => (out += s + '\n')));
+      assert.equal(await cli(['prices']), 0);
+      assert.match(out, /WARNING: the upstream price data is \d+ days old \(older than 60 days\)/, 'the bundled data is flagged as stale');
+      assert.equal(await cli(['prices', '--update', '--url', srv.url('/jump.json')]), 0);
+      assert.match(out, /^Price update: applied from .*held back .*gpt-4\.1 output \$8\/1M -> \$800\/1M/);
+      assert.equal(await cli(['cost', '--model', 'gpt-4o', '--input', '1000000', '--output', '0']), 0);
+      assert.match(out, /^\$3\.000000 /);
+      const before = files();
+      assert.equal(await cli(['prices', '--update', '--url', srv.url('/bad.json')]), 1);
+      assert.match(out, /rejected, the data in use is kept: not JSON/);
+      assert.deepEqual(files(), before);
+      assert.equal(await cli(['prices', '--check', '--json']), 0);
+      const check = JSON.parse(out) as { upstream: { kind: string; source: string }; stale: boolean };
+      assert.deepEqual([check.upstream.kind, check.upstream.source, check.stale], ['update', srv.url('/jump.json'), false]);
+      assert.equal(await cli(['prices']), 0);
+      assert.doesNotMatch(out, /WARNING/);
+    } finally {
+      if (saved === undefined) delete process.env.COSTWISE_PRICES_DIR;
+      else process.env.COSTWISE_PRICES_DIR = saved;
+    }
+  });
+
+  it('reads prices.autoUpdate and prices.updateUrl; a bad URL is a settings problem that turns updates off', () => {
+    const base = { 'endpoint.baseUrl': 'http://127.0.0.1:1/v1', 'endpoint.model': 'm', 'budget.monthlyUsd': 5 };
+    assert.deepEqual(parseSettings(base).settings.prices, { autoUpdate: true, updateUrl: DEFAULT_PRICE_UPDATE_URL });
+    const off = parseSettings({ ...base, 'prices.autoUpdate': false, 'prices.updateUrl': 'http://127.0.0.1:8/d.json', prices: { autoUpdate: false, updateUrl: 'http://127.0.0.1:8/d.json', 'my-model': { inputPerMTok: 1, outputPerMTok: 2 } } });
+    assert.deepEqual(off.problems, [], 'VS Code nests prices.* inside costwise.prices: they are not model ids');
+    assert.deepEqual(off.settings.prices, { autoUpdate: false, updateUrl: 'http://127.0.0.1:8/d.json' });
+    assert.deepEqual(off.settings.priceOverrides.map((o) => o.model), ['my-model']);
+    for (const bad of ['not a url', 'file:///etc/passwd', 'https://user:pw@example.test/d.json', 42]) {
+      const p = parseSettings({ ...base, 'prices.updateUrl': bad });
+      assert.equal(p.settings.prices.updateUrl, undefined);
+      assert.deepEqual(p.problems.map((x) => x.setting), ['costwise.prices.updateUrl']);
+    }
   });
 
   it("defaults to the upstream package's published data file", async () => {
