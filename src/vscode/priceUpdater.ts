@@ -96,7 +96,8 @@ export class PriceUpdater implements vscode.Disposable {
     await this.render();
     await this.view.show();
     const age = await this.prices.age();
-    const action = arg?.update ? 'Update Now' : await vscode.window.showInformationMessage(`Costwise: price data from ${age.date.slice(0, 10)} (${age.days} days old${age.stale ? ', STALE' : ''}).`, 'Update Now');
+    // `arg` (tests, keybindings) answers the prompt: `{ update: true }` updates at once, `{ update: false }` only shows.
+    const action = arg ? (arg.update ? 'Update Now' : undefined) : await vscode.window.showInformationMessage(`Costwise: price data from ${age.date.slice(0, 10)} (${age.days} days old${age.stale ? ', STALE' : ''}).`, 'Update Now');
     if (action === 'Update Now') {
       const r = await this.updateNow();
       await this.render();
