@@ -152,10 +152,13 @@ describe('price updates (loopback server)', () => {
       const cli = async (args: string[]) => ((out = ''), await main(args, (s) => (out += s + '\n')));
       assert.equal(await cli(['prices']), 0);
       assert.match(out, /WARNING: the upstream price data is \d+ days old \(older than 60 days\)/, 'the bundled data is flagged as stale');
+      assert.equal(await cli(['cost', '--model', 'gpt-4o', '--input', '1000000', '--output', '0']), 0);
+      assert.match(out, /^\$2\.500000 .*\nWARNING: the upstream price data is \d+ days old/);
       assert.equal(await cli(['prices', '--update', '--url', srv.url('/jump.json')]), 0);
       assert.match(out, /^Price update: applied from .*held back .*gpt-4\.1 output \$8\/1M -> \$800\/1M/);
       assert.equal(await cli(['cost', '--model', 'gpt-4o', '--input', '1000000', '--output', '0']), 0);
       assert.match(out, /^\$3\.000000 /);
+      assert.doesNotMatch(out, /WARNING/);
       const before = files();
       assert.equal(await cli(['prices', '--update', '--url', srv.url('/bad.json')]), 1);
       assert.match(out, /rejected, the data in use is kept: not JSON/);
