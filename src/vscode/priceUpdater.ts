@@ -21,6 +21,7 @@ export class PriceUpdater implements vscode.Disposable {
   readonly view = new MarkdownDocument('costwise-prices', 'prices.md');
   private log: vscode.LogOutputChannel | undefined;
   private running: Promise<UpdateOutcome> | undefined;
+  private seenLast: string | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly subs: vscode.Disposable[];
 
@@ -48,8 +49,11 @@ export class PriceUpdater implements vscode.Disposable {
 
   /** The scheduled check: at most one attempt a day, and only when automatic updates are allowed. Undefined: not due. */
   async updateIfDue(): Promise<UpdateOutcome | undefined> {
-    if (!this.settings.current().settings.prices.autoUpdate || this.blocked()) return undefined;
     const last = readLastUpdate(this.prices.store.dir);
+    // Another window stored an update since this one last looked: price with it from the next request on.
+    if (last && last.at !== this.seenLast && last.result.kind !== 'rejected') this.prices.invalidate();
+    this.seenLast = last?.at;
+    if (!this.settings.current().settings.prices.autoUpdate || this.blocked()) return undefined;
     const lastAt = last ? Date.parse(last.at) : NaN;
     const now = this.clock.now().getTime();
     if (lastAt <= now && now - lastAt < DAY_MS) return undefined;
@@ -77,6 +81,7 @@ export class PriceUpdater implements vscode.Disposable {
     if (result.kind !== 'rejected') this.prices.invalidate();
     try {
       writeLastUpdate(store.dir, { at: now.toISOString(), url, result });
+      this.seenLast = now.toISOString();
     } catch (e) {
       this.output().warn(`could not record the update attempt: ${(e as Error).message}`);
     }

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { PriceStore } from '../../src/node/priceStore';
+import { writeLastUpdate } from '../../src/node/priceUpdates';
 import { costwise, setUserSetting } from './helpers';
 
 type Provider = { id: string; models: Array<{ id: string; prices: Record<string, unknown> }> };
@@ -14,12 +16,13 @@ describe('price updates inside VS Code (loopback price server)', function () {
   let base = '';
   const hits: string[] = [];
   let dir = '';
+  let newer: Provider[] = [];
   const stored = () => [readFileSync(join(dir, 'upstream.json')), readFileSync(join(dir, 'upstream.meta.json'))];
   const gpt4oInput = async () => (await (await costwise()).prices.service.get()).catalog.lookup('gpt-4o', Date.now())?.prices.input;
 
   before(async () => {
     const pkg = (await import('@pydantic/genai-prices')) as { waitForUpdate(): Promise<unknown> };
-    const newer = JSON.parse(JSON.stringify(await pkg.waitForUpdate())) as Provider[];
+    newer = JSON.parse(JSON.stringify(await pkg.waitForUpdate())) as Provider[];
     newer.find((p) => p.id === 'openai')!.models.find((m) => m.id === 'gpt-4o')!.prices.input_mtok = 3;
     const bodies: Record<string, string> = { '/newer.json': JSON.stringify(newer), '/corrupt.json': JSON.stringify(newer).slice(0, 5000) };
     server = createServer((req, res) => {
@@ -93,5 +96,18 @@ describe('price updates inside VS Code (loopback price server)', function () {
     writeFileSync(join(dir, 'last-update.json'), JSON.stringify({ ...last, at: new Date(Date.now() - 25 * 3_600_000).toISOString() }));
     assert.equal(await api.prices.updater.updateIfDue(), undefined, 'autoUpdate off');
     assert.equal(hits.length, count + 1);
+  });
+
+  it("picks up an update another window stored, at its next hourly look", async () => {
+    const api = await costwise();
+    assert.equal(await gpt4oInput(), 3_000_000, 'the book this window loaded');
+    const other = JSON.parse(JSON.stringify(newer)) as Provider[];
+    other.find((p) => p.id === 'openai')!.models.find((m) => m.id === 'gpt-4o')!.prices.input_mtok = 4;
+    const at = new Date().toISOString();
+    new PriceStore(dir).write(JSON.stringify(other), { kind: 'update', source: 'another window', date: at });
+    writeLastUpdate(dir, { at, url: 'another window', result: { kind: 'applied', origin: { kind: 'update', source: 'another window', date: at }, added: [], changed: ['gpt-4o'] } });
+    assert.equal(await gpt4oInput(), 3_000_000, 'this window keeps the book it loaded');
+    assert.equal(await api.prices.updater.updateIfDue(), undefined, 'nothing to fetch here');
+    assert.equal(await gpt4oInput(), 4_000_000);
   });
 });
