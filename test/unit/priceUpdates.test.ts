@@ -11,6 +11,7 @@ import { DEFAULT_PRICE_UPDATE_URL, parseSettings } from '../../src/core/settings
 import { bundledUpstream, loadPriceBook } from '../../src/node/priceBook';
 import { PriceStore } from '../../src/node/priceStore';
 import { describeUpdate, fetchPriceUpdate, type PriceUpdateResult } from '../../src/node/priceUpdates';
+import { priceCheckMarkdown } from '../../src/vscode/priceCheckView';
 
 type Provider = { id: string; models: Array<Record<string, unknown> & { id: string; prices: Record<string, unknown> }> };
 const now = new Date('2026-11-30T12:00:00Z');
@@ -186,6 +187,19 @@ describe('price updates (loopback server)', () => {
       assert.equal(p.settings.prices.updateUrl, undefined);
       assert.deepEqual(p.problems.map((x) => x.setting), ['costwise.prices.updateUrl']);
     }
+  });
+
+  it('the Check Prices view flags stale data, says why updates are off, and keeps table cells whole', async () => {
+    const b = await book();
+    const facts = { book: { ...b, disagreements: [{ model: 'm|x', field: 'input', upstream: '$1/1M', curated: '$2/1M' }] }, age: { days: 68, stale: true }, last: undefined, blocked: undefined, autoUpdate: true, updateUrl: 'http://127.0.0.1:1/d.json' };
+    const md = priceCheckMarkdown(facts);
+    assert.match(md, /68 days old\.\n\n> \*\*Older than 60 days\.\*\*/);
+    assert.match(md, /\*\*Automatic updates:\*\* at most daily from http:\/\/127\.0\.0\.1:1\/d\.json/);
+    assert.match(md, /\*\*Last update:\*\* none yet/);
+    assert.match(md, /\| m\\\|x \| input \| \$1\/1M \| \$2\/1M \|/);
+    const off = priceCheckMarkdown({ ...facts, age: { days: 3, stale: false }, blocked: 'local-only mode is on: nothing is fetched from the network' });
+    assert.doesNotMatch(off, /Older than/);
+    assert.match(off, /\*\*Automatic updates:\*\* off: local-only mode is on/);
   });
 
   it("defaults to the upstream package's published data file", async () => {
