@@ -108,7 +108,7 @@ export function compareUpstream(old: readonly PriceEntry[], next: readonly Price
       if (ov > 0 && nv === 0) r.zeroed.push(change);
       else if (ov > 0 && (nv > ov * JUMP_LIMIT || nv * JUMP_LIMIT < ov)) r.jumps.push(change);
     }
-    if (differs || [...nf.keys()].some((f) => !of.has(f))) r.changed.push(model);
+    if (differs || of.size !== nf.size || [...nf.keys()].some((f) => !of.has(f))) r.changed.push(model);
   }
   return r;
 }
