@@ -17,6 +17,7 @@ import { MarkdownDocument } from './vscode/markdownDocument';
 import { sweepOrphans } from './vscode/orphanSweep';
 import { PriceStore } from './node/priceStore';
 import { PriceService } from './vscode/priceService';
+import { PriceUpdater } from './vscode/priceUpdater';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { REPORT_VIEW_TYPE, ReportPanel } from './vscode/reportPanel';
 import { StatusBarController } from './vscode/statusBar';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext) {
   const local = new LocalModels(context.globalStorageUri, context.extensionUri);
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const prices = new PriceService(settings, new PriceStore(vscode.Uri.joinPath(context.globalStorageUri, 'prices').fsPath), systemClock);
+  const updater = new PriceUpdater(settings, prices, systemClock);
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local, prices);
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(
     settings,
     prices,
+    updater,
     local,
     explain,
     statusBar,
@@ -59,9 +62,9 @@ export function activate(context: vscode.ExtensionContext) {
       deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, prices, ledgerDir: ledgerDir.fsPath }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
 }
 
 export function deactivate() {}

@@ -20,6 +20,7 @@ import { bundledRuntimeEntry, explainCommand, type CliIo } from './explainComman
 import { csvCell } from '../core/report/reportExport';
 import { costCommand, instantArg, pricesCommand } from './pricesCommand';
 import { loadCliPriceBook } from './priceSource';
+import { pricesUpdateCommand } from './pricesUpdate';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
@@ -31,6 +32,10 @@ Usage:
   costwise prices [--at T] [--all] [--json]  the prices in force at T (USD per 1M tokens)
   costwise prices --check [--json]          the price data's age and source, and every model where
                                             upstream and the curated corrections disagree
+  costwise prices --update [--url U] [--json]
+                                            fetch newer upstream price data (default: the upstream
+                                            package's published file), vet it, and keep it for the
+                                            CLI and VS Code; the last good data stays on any failure
   costwise cost --model ID --input N --output N [--cached-read N] [--cache-write N]
                 [--cache-write-5m N] [--cache-write-1h N] [--reasoning N] [--at T]
                 [--service batch|flex|priority|regional] [--json]
@@ -79,6 +84,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       date: { type: 'string' },
       at: { type: 'string' },
       check: { type: 'boolean' },
+      update: { type: 'boolean' },
+      url: { type: 'string' },
       all: { type: 'boolean' },
       service: { type: 'string' },
       'cache-write': { type: 'string' },
@@ -107,6 +114,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   if (command === 'prices') {
     const now = systemClock.now();
+    if (values.update) return pricesUpdateCommand(values, now, out);
     return pricesCommand(values, await loadCliPriceBook(now), now, out);
   }
   if (command === 'cost') {

@@ -3,7 +3,7 @@ import { priceUsage } from '../core/pricing/cost';
 import { formatInstant, instantMs } from '../core/pricing/instants';
 import type { PriceEntry, ServiceTier } from '../core/pricing/priceEntry';
 import type { Usage } from '../core/pricing/usage';
-import { priceAge } from '../core/pricing/priceAge';
+import { priceAge, STALE_AFTER_DAYS } from '../core/pricing/priceAge';
 import type { PriceBook } from '../node/priceBook';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
@@ -39,7 +39,15 @@ export function pricesCommand(values: Values, book: PriceBook, now: Date, out: (
       .join('; ');
   out(renderTable(['model', 'provider', 'input', 'cached', 'output', 'context', 'since', 'notes'], rows.map((r) => [r.model, r.provider, usd(r.prices.input), usd(r.prices.cachedRead), usd(r.prices.output), String(r.contextWindow), r.effective, notes(r)])));
   out(`\nUSD per 1M tokens at ${formatInstant(at.getTime())}; upstream: ${book.upstream.source} (${book.upstream.date}); curated corrections of ${book.curatedUpdated}.${values.all ? '' : ' --all adds other vendors (OpenRouter and more).'}`);
+  const warning = staleWarning(book, now);
+  if (warning) out(warning);
   return 0;
+}
+
+/** A line flagging price data older than 60 days, wherever the CLI shows prices or costs. */
+export function staleWarning(book: PriceBook, now: Date): string | undefined {
+  const age = priceAge(book.upstream.date, now.getTime());
+  return age.stale ? `WARNING: the upstream price data is ${age.days} days old (older than ${STALE_AFTER_DAYS} days): run \`costwise prices --update\` or check the prices you rely on.` : undefined;
 }
 
 function pricesCheck(values: Values, book: PriceBook, now: Date, out: (s: string) => void): number {
@@ -48,7 +56,7 @@ function pricesCheck(values: Values, book: PriceBook, now: Date, out: (s: string
     out(JSON.stringify({ upstream: book.upstream, ageDays: age.days, stale: age.stale, curatedUpdated: book.curatedUpdated, disagreements: book.disagreements, skipped: book.skipped.length }, null, 2));
     return 0;
   }
-  out(`Upstream price data: ${book.upstream.source}, ${book.upstream.kind === 'bundled' ? 'published' : 'fetched'} ${book.upstream.date} (${age.days} days old)${age.stale ? ' — OLDER THAN 60 DAYS: run an update or check the prices you rely on' : ''}`);
+  out(`Upstream price data: ${book.upstream.source}, ${book.upstream.kind === 'bundled' ? 'published' : 'fetched'} ${book.upstream.date} (${age.days} days old)${age.stale ? ` — OLDER THAN ${STALE_AFTER_DAYS} DAYS: run \`costwise prices --update\` or check the prices you rely on` : ''}`);
   out(`Curated corrections: ${book.curatedUpdated} (always applied on top)`);
   out(`\n${book.disagreements.length} disagreement(s) between upstream and the curated layer (the curated value is used):`);
   if (book.disagreements.length) out(renderTable(['model', 'what', 'upstream', 'curated (used)'], book.disagreements.map((d) => [d.model, d.field, d.upstream, d.curated])));
@@ -94,7 +102,8 @@ export function costCommand(values: Values, book: PriceBook, now: Date, out: (s:
   const how = [resolved.window ? `${resolved.window}${resolved.windowChangesAt ? ` until ${formatInstant(resolved.windowChangesAt)}` : ''}` : '', resolved.tierFrom ? `long-context rate (prompt >= ${resolved.tierFrom} tokens)` : '', resolved.multiplier.tier ? `${resolved.multiplier.tier} x${Number(resolved.multiplier.num) / Number(resolved.multiplier.den)}` : '']
     .filter(Boolean)
     .join(', ');
-  if (values.json) out(JSON.stringify({ model: entry.model, at: at.toISOString(), priceEffective: entry.effective, source: entry.source, window: resolved.window, tierFrom: resolved.tierFrom, usage, costMicroUsd: cost, costUsd: formatUsdExact(cost).slice(1) }));
-  else out(`${formatUsdExact(cost)}  ${entry.model} at ${formatInstant(at.getTime())}${how ? ` (${how})` : ''}; price since ${entry.effective}; ${entry.source}`);
+  const warning = staleWarning(book, now);
+  if (values.json) out(JSON.stringify({ model: entry.model, at: at.toISOString(), priceEffective: entry.effective, source: entry.source, window: resolved.window, tierFrom: resolved.tierFrom, usage, costMicroUsd: cost, costUsd: formatUsdExact(cost).slice(1), priceDataStale: warning !== undefined }));
+  else out(`${formatUsdExact(cost)}  ${entry.model} at ${formatInstant(at.getTime())}${how ? ` (${how})` : ''}; price since ${entry.effective}; ${entry.source}${warning ? `\n${warning}` : ''}`);
   return 0;
 }

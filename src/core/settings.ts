@@ -22,7 +22,12 @@ export interface CostwiseSettings {
   energy: EnergyPrice;
   /** How local models are run and found. */
   local: LocalRuntimeSettings;
+  /** The upstream price data's update channel; `updateUrl` is undefined when the setting is not a usable URL (no updates). */
+  prices: { autoUpdate: boolean; updateUrl: string | undefined };
 }
+
+/** Where `@pydantic/genai-prices` publishes its data file (its REMOTE_DATA_JSON_URL; a unit test keeps them equal). */
+export const DEFAULT_PRICE_UPDATE_URL = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
 
 export interface SettingsProblem {
   setting: string;
@@ -93,9 +98,10 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   const energy: EnergyPrice = { watts: energyNumber('watts', 5000), usdPerKwh: energyNumber('usdPerKwh', 10), hardwareUsdPerHour: energyNumber('hardwareUsdPerHour', 1000) };
 
   const local = parseLocalSettings(raw, bad);
+  const prices = parsePriceUpdates(raw, bad);
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local, prices },
     problems,
   };
 }
@@ -159,6 +165,26 @@ function parseScopedLimits(v: unknown, field: 'provider' | 'model', key: string,
   return rules;
 }
 
+/** `prices.autoUpdate` / `prices.updateUrl`: a bad URL is reported and turns updates off (never a guessed URL). */
+function parsePriceUpdates(raw: RawSettings, bad: (setting: string, message: string) => void): CostwiseSettings['prices'] {
+  const au = raw['prices.autoUpdate'];
+  if (au !== undefined && typeof au !== 'boolean') bad('prices.autoUpdate', `must be true or false (got ${JSON.stringify(au)}); using true.`);
+  const rawUrl = raw['prices.updateUrl'] ?? DEFAULT_PRICE_UPDATE_URL;
+  let updateUrl: string | undefined;
+  try {
+    const u = new URL(String(rawUrl).trim());
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error();
+    if (u.username || u.password) throw new Error();
+    updateUrl = u.toString();
+  } catch {
+    bad('prices.updateUrl', `must be an http(s) URL without a user name or password (got ${JSON.stringify(rawUrl)}); price updates are off until it is fixed.`);
+  }
+  return { autoUpdate: au !== false, updateUrl };
+}
+
+/** Keys of `costwise.prices` that are the update channel's own settings, not model ids (VS Code nests them there). */
+const PRICE_UPDATE_KEYS = new Set(['autoUpdate', 'updateUrl']);
+
 function parsePriceOverrides(v: unknown, fail: (m: string) => void): PriceEntry[] {
   if (v === undefined || v === null) return [];
   if (typeof v !== 'object' || Array.isArray(v)) {
@@ -167,6 +193,7 @@ function parsePriceOverrides(v: unknown, fail: (m: string) => void): PriceEntry[
   }
   const out: PriceEntry[] = [];
   for (const [model, spec] of Object.entries(v as Record<string, unknown>)) {
+    if (PRICE_UPDATE_KEYS.has(model)) continue;
     const s = (spec ?? {}) as Record<string, unknown>;
     const num = (k: string, required: boolean): number | undefined => {
       const x = s[k];

@@ -1,4 +1,5 @@
 import type { PriceService } from './priceService';
+import type { PriceUpdater } from './priceUpdater';
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
 import { TIERS, type Tier } from '../core/settings';
@@ -22,6 +23,7 @@ export interface CommandDeps {
   local: LocalModels;
   localView: MarkdownDocument;
   prices: PriceService;
+  updater: PriceUpdater;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -36,6 +38,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
     vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
+    vscode.commands.registerCommand('costwise.checkPrices', (arg?: { update?: boolean }) => d.updater.checkPrices(arg)),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
+import { priceAge } from '../core/pricing/priceAge';
 import { loadPriceBook, type PriceBook } from '../node/priceBook';
 import type { PriceStore } from '../node/priceStore';
 import type { SettingsGateway } from './settingsGateway';
@@ -31,6 +32,12 @@ export class PriceService implements vscode.Disposable {
       this.book.catch(() => (this.book = undefined));
     }
     return this.book;
+  }
+
+  /** How old the upstream data in use is; `stale` (over 60 days) is flagged wherever costs are shown. */
+  async age(): Promise<{ days: number; stale: boolean; source: string; date: string }> {
+    const { upstream } = await this.get();
+    return { ...priceAge(upstream.date, this.clock.now().getTime()), source: upstream.source, date: upstream.date };
   }
 
   /** Forget the loaded book: the next request reads the data again (after an update or a settings change). */

@@ -16,6 +16,8 @@ const KEYS = [
   'budget.alertPercents',
   'maxOutputTokens',
   'prices',
+  'prices.autoUpdate',
+  'prices.updateUrl',
   'defaultTier',
   'providers.openai',
   'providers.deepseek',

@@ -56,6 +56,8 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'git.enabled': false,
   'telemetry.telemetryLevel': 'off',
   'security.workspace.trust.enabled': false,
+  // No test reaches the internet: price updates run only against loopback servers a test starts.
+  'costwise.prices.autoUpdate': false,
 };
 
 export class CodeServer {
