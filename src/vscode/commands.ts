@@ -9,6 +9,8 @@ import type { ExplainController } from './explainController';
 import { downloadLocalModel, showLocalModels } from './localModelCommands';
 import type { LocalModels } from './localModels';
 import type { MarkdownDocument } from './markdownDocument';
+import type { ModelListService } from './modelListService';
+import { showModels } from './modelsCommand';
 import type { SettingsGateway } from './settingsGateway';
 
 export interface CommandDeps {
@@ -22,6 +24,8 @@ export interface CommandDeps {
   local: LocalModels;
   localView: MarkdownDocument;
   prices: PriceService;
+  modelLists: ModelListService;
+  modelsView: MarkdownDocument;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -36,6 +40,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
     vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
+    vscode.commands.registerCommand('costwise.showModels', (arg?: { refresh?: boolean }) => showModels({ ...d, view: d.modelsView }, arg)),
   ];
 }
 

@@ -1,5 +1,7 @@
 import { listingKey, needsRefresh, usableListing, type ListingEntry } from '../core/modelListCache';
 import type { RemoteProvider } from '../core/routingSettings';
+import type { CostwiseSettings } from '../core/settings';
+import type { Endpoint } from '../runtime/endpoints';
 import { keyFingerprint } from '../node/modelListStore';
 import { listModels, type ListApi, type ListOptions } from '../providers/modelLists';
 
@@ -8,6 +10,11 @@ export interface ListTarget {
   provider: RemoteProvider;
   baseUrl: string;
   apiKey: string | undefined;
+}
+
+/** The enabled providers with the keys found for them (the custom endpoint serves one model: no list). */
+export function listTargets(settings: CostwiseSettings, endpoints: ReadonlyMap<string, Endpoint>): ListTarget[] {
+  return settings.routing.providers.filter((p) => p.enabled && endpoints.has(p.provider)).map((p) => ({ provider: p.provider, baseUrl: p.baseUrl, apiKey: endpoints.get(p.provider)!.apiKey }));
 }
 
 interface Store {

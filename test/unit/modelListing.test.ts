@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { modelsOverviewMarkdown, type ProviderModels } from '../../src/core/modelsOverview';
 import type { PriceEntry } from '../../src/core/pricing/priceEntry';
 import { buildCandidates, type ProviderStatus } from '../../src/core/routing/registry';
 import { route, UNRESTRICTED, type RouteRequest } from '../../src/core/routing/router';
@@ -61,7 +62,7 @@ describe('routing with the provider’s own model list for the key', () => {
   it('once priced in costwise.prices, the listed model is an ordinary candidate', () => {
     const base = catalog.lookup('deepseek-flash', at)!;
     const { aliases: _a, snapshots: _s, ...rest } = base;
-    const price: PriceEntry = { ...rest, model: 'deepseek-v5-preview', effective: '2026-01-01', source: 'costwise.prices' };
+    const price: PriceEntry = { ...rest, model: 'deepseek-v5-preview', provider: 'custom', effective: '0000-01-01', source: 'settings: costwise.prices' };
     const priced = curatedCatalog([price]);
     const listed = up('deepseek', { models: ['deepseek-v5-preview'], listedAt: LISTED_AT });
     const d = route(buildCandidates(priced, at, [listed], [], { 'deepseek-v5-preview': 75 }), req());
@@ -84,5 +85,37 @@ describe('routing with the provider’s own model list for the key', () => {
     const cands = buildCandidates(catalog, at, [up('deepseek', { models: ['deepseek-v4-pro'], listedAt: LISTED_AT }), up('anthropic')], []);
     assert.ok(cands.filter((c) => c.provider === 'anthropic').every((c) => !c.unavailable));
     assert.ok(cands.some((c) => c.model === 'claude-opus-5-5'));
+  });
+});
+
+describe('"Show Available Models": what each provider offers this key', () => {
+  const deepseek = (extra: Partial<ProviderModels> = {}): ProviderModels => ({
+    provider: 'deepseek',
+    baseUrl: 'https://api.deepseek.com',
+    keyPresent: true,
+    entry: undefined,
+    listing: { models: ['deepseek-v4-pro', 'deepseek-v5-preview'], listedAt: LISTED_AT },
+    ...extra,
+  });
+  const row = (md: string, model: string) => md.split('\n').find((l) => l.startsWith(`| \`${model}\` |`));
+
+  it('lists priced, scored, unpriced (with the setting to add) and not-available models', () => {
+    const md = modelsOverviewMarkdown(catalog, at, [deepseek()], {}, false);
+    assert.match(md, /## deepseek — https:\/\/api\.deepseek\.com/);
+    assert.match(md, /from deepseek’s model list read 2026-11-30 09:15 UTC \(2 listed/);
+    assert.match(row(md, 'deepseek-v4-pro')!, /\| \$[\d.]+ \/ \$[\d.]+.* \| 70 .*\| routed \|$/);
+    assert.match(row(md, 'deepseek-v5-preview')!, /\| — \| — \| \*\*unpriced\*\*: not routed \|$/);
+    assert.match(md, /- `deepseek-v5-preview` is unpriced \(Costwise never guesses a price or uses \$0\): add a price in `costwise\.prices`: `"deepseek-v5-preview": \{ "inputPerMTok": …, "outputPerMTok": … \}`/);
+    assert.match(row(md, 'deepseek-flash')!, /not available to your key \|$/);
+    assert.match(row(md, 'deepseek-r1')!, /retired 2025-09-29 \|$/);
+  });
+
+  it('without a list: the catalog, retired models marked, and a failed read said plainly', () => {
+    const entry = { provider: 'deepseek', baseUrl: 'https://api.deepseek.com', keyFingerprint: '0123456789abcdef', checkedAt: LISTED_AT, error: 'api.deepseek.com rejected the API key (HTTP 401)' };
+    const md = modelsOverviewMarkdown(catalog, at, [deepseek({ listing: undefined, entry })], {}, false);
+    assert.match(md, /model list for your key is not known: every catalog model of deepseek is offered/);
+    assert.match(md, /> The last read \(2026-11-30 09:15 UTC\) failed: api\.deepseek\.com rejected the API key \(HTTP 401\) — the catalog default is used\./);
+    assert.match(row(md, 'deepseek-flash')!, /routed \|$/);
+    assert.match(row(md, 'deepseek-v4-flash')!, /retired 2026-09-10 \|$/);
   });
 });
