@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(modelsView.scheme, modelsView),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, modelLists, modelsView }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, alerts, ledger, local, settings, modelLists, ledgerDir: ledgerDir.fsPath };
 }
 
 export function deactivate() {}

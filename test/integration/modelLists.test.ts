@@ -37,10 +37,9 @@ describe('model lists inside VS Code: only what the provider lists for the key i
     const api = await costwise();
     const first = await explainBasic();
     assert.equal(first?.record?.model, 'deepseek-flash', 'no list yet: the catalog default (the cheapest DeepSeek model)');
-    const shown = await waitFor('the background read of the model list', async () => {
-      const text = (await vscode.commands.executeCommand('costwise.showModels', { refresh: false })) as string;
-      return text.includes('model list read') ? text : undefined;
-    });
+    await waitFor('the background read of the model list', () => api.modelLists.listing({ provider: 'deepseek', baseUrl: deepseek.origin, apiKey: 'sk-ds-list' }));
+    const shown = (await vscode.commands.executeCommand('costwise.showModels', { refresh: false })) as string;
+    assert.match(shown, /from deepseek’s model list read .* \(2 listed/);
     assert.ok(lists().length >= 1 && lists().every((r) => r.authorization === 'Bearer sk-ds-list'), 'the list was read with the key, from its origin');
     assert.match(shown, /\| `deepseek-flash` \|.*\| not available to your key \|/);
     assert.match(shown, /- `deepseek-v5-preview` is unpriced .*costwise\.prices/);
