@@ -56,7 +56,9 @@ async function getJson(url: string, headers: Record<string, string>, o: ListOpti
   } catch (e) {
     if (signal.aborted && !o.signal?.aborted) throw new ModelListError('timeout', `${host} did not send its model list within ${Math.round((o.timeoutMs ?? 15_000) / 1000)} s`);
     if (o.signal?.aborted) throw new ModelListError('network', `listing the models of ${host} was cancelled`);
-    throw new ModelListError('network', `could not reach ${host} to list its models (${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message})`);
+    const cause = (e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message;
+    if (/redirect/i.test(cause)) throw new ModelListError('http', `${host} redirected the model list request elsewhere; Costwise reads it only from the configured address (the key goes nowhere else)`);
+    throw new ModelListError('network', `could not reach ${host} to list its models (${cause})`);
   }
   let text: string;
   try {

@@ -14,6 +14,8 @@ export interface ModelListServerOptions {
   rawBody?: string;
   /** Accept the request and never answer. */
   hang?: boolean;
+  /** Answer with a 302 to this URL. */
+  redirectTo?: string;
   /** Answer every page with "more follows" and the same cursor. */
   loopPages?: boolean;
 }
@@ -67,6 +69,7 @@ export class ModelListServer {
     if (wire === 'gemini' && (req.headers['x-goog-api-key'] !== apiKey || url.searchParams.has('key')))
       return this.send(res, 400, { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] } });
     if (this.o.hang) return void this.held.push(res);
+    if (this.o.redirectTo) return void res.writeHead(302, { location: this.o.redirectTo }).end();
     if (this.o.rawBody !== undefined) return this.send(res, 200, this.o.rawBody);
     const all = this.o.models.map((m) => (typeof m === 'string' ? { id: m, methods: ['generateContent', 'countTokens'] } : m));
     if (wire === 'openai') return this.send(res, 200, { object: 'list', data: all.map((m) => ({ id: m.id, object: 'model', created: 1_760_000_000, owned_by: 'system' })) });

@@ -106,6 +106,19 @@ describe('model lists: what a key can use, from each API’s own list', () => {
     await start({ wire: 'openai', models: [] });
   });
 
+  it('a redirect is refused, so the key never follows it to another address', async () => {
+    const elsewhere = await new ModelListServer({ wire: 'openai', apiKey: 'k-1', models: ['m'] }).start();
+    try {
+      await start({ wire: 'openai', models: [], redirectTo: `${elsewhere.origin}/models` });
+      const e = await failure(list(server.origin));
+      assert.equal(e.kind, 'http');
+      assert.match(e.message, /redirected the model list request elsewhere/);
+      assert.equal(elsewhere.requests.length, 0);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it('HTTP errors other than a bad key carry the status and the API’s message', async () => {
     await start({ wire: 'gemini', models: [] });
     const e = await failure(listModels({ api: 'anthropic', baseUrl: server.origin, apiKey: 'k-1' }));
