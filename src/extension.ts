@@ -14,6 +14,8 @@ import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
 import { LocalModels } from './vscode/localModels';
 import { MarkdownDocument } from './vscode/markdownDocument';
+import { ModelListService } from './vscode/modelListService';
+import { ModelListStore } from './node/modelListStore';
 import { sweepOrphans } from './vscode/orphanSweep';
 import { PriceStore } from './node/priceStore';
 import { PriceService } from './vscode/priceService';
@@ -37,7 +39,9 @@ export function activate(context: vscode.ExtensionContext) {
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const prices = new PriceService(settings, new PriceStore(vscode.Uri.joinPath(context.globalStorageUri, 'prices').fsPath), systemClock);
   const updater = new PriceUpdater(settings, prices, systemClock);
-  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local, prices);
+  const modelLists = new ModelListService(new ModelListStore(vscode.Uri.joinPath(context.globalStorageUri, 'model-lists').fsPath));
+  const modelsView = new MarkdownDocument('costwise-models', 'available-models.md');
+  const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local, prices, modelLists);
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
@@ -62,9 +66,10 @@ export function activate(context: vscode.ExtensionContext) {
       deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, prices, ledgerDir: ledgerDir.fsPath }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater }),
+    vscode.workspace.registerTextDocumentContentProvider(modelsView.scheme, modelsView),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater, modelLists, modelsView }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
+  return { explain, statusBar, alerts, ledger, local, settings, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
 }
 
 export function deactivate() {}

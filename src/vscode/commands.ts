@@ -10,6 +10,8 @@ import type { ExplainController } from './explainController';
 import { downloadLocalModel, showLocalModels } from './localModelCommands';
 import type { LocalModels } from './localModels';
 import type { MarkdownDocument } from './markdownDocument';
+import type { ModelListService } from './modelListService';
+import { showModels } from './modelsCommand';
 import type { SettingsGateway } from './settingsGateway';
 
 export interface CommandDeps {
@@ -24,6 +26,8 @@ export interface CommandDeps {
   localView: MarkdownDocument;
   prices: PriceService;
   updater: PriceUpdater;
+  modelLists: ModelListService;
+  modelsView: MarkdownDocument;
 }
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {
@@ -39,6 +43,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
     vscode.commands.registerCommand('costwise.checkPrices', (arg?: { update?: boolean }) => d.updater.checkPrices(arg)),
+    vscode.commands.registerCommand('costwise.showModels', (arg?: { refresh?: boolean }) => showModels({ ...d, view: d.modelsView }, arg)),
   ];
 }
 

@@ -22,6 +22,7 @@ import { ExplainPanel } from './explainPanel';
 import type { LocalModels } from './localModels';
 import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
 import { candidatesFor, configuredEndpoints, decide, isPrivateFile, providerFor, type Endpoint } from './routingContext';
+import { listTargets, type ModelListService } from './modelListService';
 import type { PriceService } from './priceService';
 import type { SettingsGateway } from './settingsGateway';
 
@@ -45,6 +46,7 @@ export class ExplainController implements vscode.Disposable {
     private readonly decisions: DecisionDocuments,
     private readonly local: LocalModels,
     private readonly prices: PriceService,
+    private readonly modelLists: ModelListService,
     private readonly health = new EndpointHealth(),
   ) {}
 
@@ -98,10 +100,17 @@ export class ExplainController implements vscode.Disposable {
     const promptText = messages.map((m) => m.content).join('\n');
     const estimator = await this.estimator.get();
     await this.health.refreshLocal(endpoints.values());
+    // The providers' model lists: read in the background when due (never in local-only mode); this
+    // request routes on what is known now.
+    const targets = listTargets(settings, endpoints);
+    if (!settings.routing.localOnly) this.modelLists.refreshInBackground(targets);
     const candidates = candidatesFor(settings, catalog, now, endpoints, (id) => {
       const e = endpoints.get(id);
       return e ? this.health.get(healthKey(e)) : undefined;
-    }, offer.models);
+    }, offer.models, (p) => {
+      const t = targets.find((x) => x.provider === p);
+      return t && this.modelLists.listing(t);
+    });
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const sharedPrefixTokens = estimator?.count(system) ?? Math.ceil(system.length / 4);
     const input = {

@@ -8,6 +8,7 @@ import { ASSUMED_LOCAL_TOKENS_PER_SECOND, energyPer1kTokens } from '../core/pric
 import { expectedCacheHit } from '../core/routing/qualityScores';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
 import { route, type Decision } from '../core/routing/router';
+import type { ProviderSetting } from '../core/routingSettings';
 import type { CostwiseSettings, Tier } from '../core/settings';
 import type { TokenEstimator } from '../core/tokens/tokenEstimator';
 import type { Endpoint } from '../runtime/endpoints';
@@ -53,7 +54,8 @@ export async function configuredEndpoints(settings: CostwiseSettings, keys: ApiK
 }
 
 /**
- * The candidates: each enabled provider's catalog models, and the custom endpoint's model — priced
+ * The candidates: each enabled provider's catalog models (or, once known, its own model list for the
+ * user's key: `listing`), and the custom endpoint's model — priced
  * from the catalog when its id is there (a local proxy to a paid API is still paid), local (priced by
  * energy, never money-gated) when unpriced on a loopback address.
  */
@@ -64,6 +66,7 @@ export function candidatesFor(
   endpoints: Map<string, Endpoint>,
   health: (id: string) => { ok: boolean; latencyMs: number | undefined } | undefined = () => undefined,
   offered: LocalModel[] = [],
+  listing: (provider: ProviderSetting['provider']) => { models: string[]; listedAt: string } | undefined = () => undefined,
 ): Candidate[] {
   const providers: ProviderStatus[] = [];
   const locals: LocalModel[] = offered.map((l) => {
@@ -76,7 +79,7 @@ export function candidatesFor(
   };
   for (const p of settings.routing.providers) {
     const e = endpoints.get(p.provider);
-    if (e) providers.push({ provider: p.provider, endpoint: p.provider, enabled: true, keyPresent: !!e.apiKey, ...state(p.provider) });
+    if (e) providers.push({ provider: p.provider, endpoint: p.provider, enabled: true, keyPresent: !!e.apiKey, ...state(p.provider), ...listing(p.provider) });
   }
   const custom = endpoints.get('endpoint');
   if (custom) {

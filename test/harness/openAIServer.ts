@@ -40,6 +40,8 @@ export interface FixtureServerOptions {
   hugeLineBytes?: number;
   /** Only this key is accepted, when set. */
   apiKey?: string;
+  /** When set, `GET …/models` answers OpenAI's model list (`{ object: 'list', data: [{ id, … }] }`) with these ids. */
+  models?: string[];
 }
 
 const ERROR_BODIES: Record<WireApi, (status: number, message: string) => unknown> = {
@@ -100,8 +102,9 @@ export class FixtureServer {
     this.server = undefined;
   }
 
-  private route(req: IncomingMessage): { api: WireApi; model: string } | undefined {
+  private route(req: IncomingMessage): { api: WireApi; model: string; list?: true } | undefined {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && this.opts.models && /^(\/v1)?\/models$/.test(url.pathname)) return { api: 'openai', model: '', list: true };
     if (req.method === 'POST' && url.pathname.endsWith('/chat/completions')) return { api: 'openai', model: '' };
     if (req.method === 'POST' && url.pathname.endsWith('/v1/messages')) return { api: 'anthropic', model: '' };
     const g = /\/models\/([^/:]+):streamGenerateContent$/.exec(url.pathname);
@@ -132,6 +135,10 @@ export class FixtureServer {
     if (api === 'gemini' && new URL(req.url ?? '/', 'http://x').searchParams.has('key')) return fail(400, 'The key must not travel in the URL.');
     const accepted = api === 'gemini' ? [this.opts.apiKey] : api === 'openai' ? [`Bearer ${this.opts.apiKey}`] : [this.opts.apiKey, `Bearer ${this.opts.apiKey}`];
     if (this.opts.apiKey && !accepted.includes(credential)) return fail(401, 'Incorrect API key provided.');
+    if (route.list) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ object: 'list', data: this.opts.models!.map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'system' })) }));
+    }
     const scripted = this.opts.statuses?.[this.requests.length - 1];
     const status = scripted ?? this.opts.status;
     if (status && status !== 200) return fail(status, status === 429 ? 'Rate limit reached.' : 'The server is overloaded.', this.opts.errorHeaders);

@@ -30,4 +30,6 @@ export interface Candidate {
   enabled: boolean;
   /** The day the provider stopped serving the model, once that day has come (see PriceEntry.retired). */
   retiredOn?: string;
+  /** Why the provider's model list for the user's key rules it out (it is not listed). */
+  unavailable?: string;
 }

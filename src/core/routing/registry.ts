@@ -3,6 +3,7 @@ import type { PriceCatalog } from '../pricing/priceCatalog';
 import type { ProviderKind } from '../pricing/priceEntry';
 import type { Candidate } from './candidate';
 import { isEffort, type Effort } from './effort';
+import { modelsFromListing } from './modelListing';
 import { isReasoningModel, scoresOf, type QualityScore } from './qualityScores';
 
 /** How one configured provider stands right now (settings, SecretStorage, last health check). */
@@ -16,6 +17,8 @@ export interface ProviderStatus {
   latencyMs?: number;
   /** Models this endpoint serves; by default every catalog model of its provider. */
   models?: string[];
+  /** When set, `models` is the provider's own list for the user's key, read at this instant (ISO). */
+  listedAt?: string;
 }
 
 export interface LocalModel {
@@ -74,8 +77,10 @@ export function buildCandidates(
   };
   const current = catalog.current(at);
   for (const p of providers) {
-    const models = p.models ?? current.filter((e) => e.provider === p.provider).map((e) => e.model);
+    const listing = p.listedAt && p.models ? modelsFromListing(catalog, at, p.provider, p.models, p.listedAt) : undefined;
+    const models = listing ? [...listing.models, ...listing.notListed.keys()] : (p.models ?? current.filter((e) => e.provider === p.provider).map((e) => e.model));
     for (const model of models) {
+      const unavailable = listing?.notListed.get(model);
       const price = catalog.lookup(model, at);
       const retiredOn = catalog.retiredAt(model, at);
       withQuality(
@@ -93,6 +98,7 @@ export function buildCandidates(
           keyPresent: p.keyPresent,
           enabled: p.enabled,
           ...(retiredOn ? { retiredOn } : {}),
+          ...(unavailable ? { unavailable } : {}),
         },
         model,
       );

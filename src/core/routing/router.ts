@@ -81,6 +81,7 @@ const FILTERS: Filter[] = [
   { name: 'private file', check: (c, _s, r) => (r.privacy.fileIsPrivate && !c.local ? 'this file matches costwise.privacy.localOnlyFiles' : undefined) },
   { name: 'untrusted', check: (c, _s, r) => (r.privacy.untrusted && !r.privacy.untrustedApproved && !c.local ? 'untrusted workspace: remote models need your confirmation' : undefined) },
   { name: 'retired', check: (c) => (c.retiredOn ? `retired by ${c.provider} on ${c.retiredOn}: the API no longer serves it` : undefined) },
+  { name: 'available', check: (c) => c.unavailable },
   { name: 'key', check: (c) => (!c.local && !c.keyPresent ? `no API key for ${c.endpoint} (Costwise: Set API Key…)` : undefined) },
   { name: 'reachable', check: (c) => (c.reachable ? undefined : `${c.endpoint} did not answer its last health check`) },
   {
