@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, alerts, ledger, local, settings, decisions, ledgerDir: ledgerDir.fsPath };
 }
 
 export function deactivate() {}

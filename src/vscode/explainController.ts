@@ -14,7 +14,7 @@ import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { nextTier } from '../core/routing/tiers';
 import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
-import type { AnswerFooter } from '../shared/explainProtocol';
+import type { AnswerFooter, ExplainViewState } from '../shared/explainProtocol';
 import type { ApiKeys } from './apiKeys';
 import { askAtLimit } from './budgetPrompts';
 import type { DecisionPanels } from './decisionPanel';
@@ -48,6 +48,11 @@ export class ExplainController implements vscode.Disposable {
     private readonly prices: PriceService,
     private readonly health = new EndpointHealth(),
   ) {}
+
+  /** What the answer panel shows now (tests read the footer). */
+  get answerView(): ExplainViewState | undefined {
+    return this.panel?.view;
+  }
 
   adoptRestoredPanel(panel: ExplainPanel): void {
     this.panel?.dispose();
