@@ -37,8 +37,10 @@ export function decisionSheet(d: Decision): DecisionViewData {
     ...d.ranked.map((s, i) => row(d, s, i === 0 ? 'chosen' : 'fallback', i === 0 ? chosenWhy : 'fallback if the one above fails')),
     ...d.rejected.map((r) => row(d, r, 'rejected', r.reason)),
   ];
-  // One note per model (several efforts of a model share its price), in the order shown.
-  const timeNotes = [...new Map(rows.filter((r) => r.timeOfDay).map((r) => [r.model, `${r.model}: ${r.timeOfDay}`])).values()];
+  // One note per model (several efforts of a model share its price), in the order shown; a retired model
+  // keeps its window in its row but gets no note: it cannot be sent to.
+  const retired = new Set(d.rejected.filter((r) => r.filter === 'retired').map((r) => r.candidate.model));
+  const timeNotes = [...new Map(rows.filter((r) => r.timeOfDay && !retired.has(r.model)).map((r) => [r.model, `${r.model}: ${r.timeOfDay}`])).values()];
   const pd = d.priceData;
   return {
     summary: d.summary,
