@@ -56,6 +56,8 @@ describe('time of day in the routing decision (DeepSeek peak / off-peak, Beijing
     assert.equal(new Set(sheet.timeNotes.map((n) => n.split(':')[0])).size, sheet.timeNotes.length, 'one note per model, whatever its efforts');
     const row = sheet.rows.find((r) => r.model === 'deepseek-flash')!;
     assert.equal(row.timeOfDay, 'off-peak until 01:00 UTC (peak prices from then)');
+    assert.equal(scored(d, 'deepseek-v4-flash').candidate.retiredOn !== undefined, true);
+    assert.ok(!sheet.timeNotes.some((n) => n.startsWith('deepseek-v4-flash:')), 'a retired model gets no note');
   });
 
   it('on a Beijing weekend: off-peak until Monday 09:00 Beijing, written with its day', () => {
