@@ -39,7 +39,7 @@ export async function build() {
     // relative to its own files (the VSIX carries it under dist/node_modules, see package.mjs).
     esbuild.build({ ...node, entryPoints: { localRuntime: join(root, 'src/runtime/childMain.ts') }, outdir: join(root, 'dist'), external: ['node-llama-cpp'] }),
     ...Object.entries(VENDOR).map(([spec, file]) => esbuild.build({ ...node, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root }, outfile: join(root, 'dist/vendor', `${file}.js`) })),
-    esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts'), report: join(root, 'src/webview/report.ts') }, outdir: join(root, 'media') }),
+    esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts'), report: join(root, 'src/webview/report.ts'), decision: join(root, 'src/webview/decision.ts') }, outdir: join(root, 'media') }),
   ]);
   const sizes = {};
   for (const r of results) for (const [file, o] of Object.entries(r.metafile.outputs)) sizes[file] = o.bytes;

@@ -9,7 +9,7 @@ import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
 import { BudgetAlerts } from './vscode/budgetAlerts';
 import { registerCommands } from './vscode/commands';
-import { DECISION_SCHEME, DecisionDocuments } from './vscode/decisionView';
+import { DECISION_VIEW_TYPE, DecisionPanels } from './vscode/decisionPanel';
 import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
 import { LocalModels } from './vscode/localModels';
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext) {
   const settings = new SettingsGateway(new SharedLimitStamps(vscode.Uri.joinPath(ledgerDir, SHARED_LIMITS_DIR).fsPath), owner);
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
-  const decisions = new DecisionDocuments();
+  const decisions = new DecisionPanels(context.extensionUri);
   const local = new LocalModels(context.globalStorageUri, context.extensionUri);
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const prices = new PriceService(settings, new PriceStore(vscode.Uri.joinPath(context.globalStorageUri, 'prices').fsPath), systemClock);
@@ -61,7 +61,8 @@ export function activate(context: vscode.ExtensionContext) {
       deserializeWebviewPanel: async (panel, state) =>
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
     }),
-    vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
+    decisions,
+    vscode.window.registerWebviewPanelSerializer(DECISION_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => void decisions.revive(panel, state) }),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, prices, ledgerDir: ledgerDir.fsPath }, state),
     }),
@@ -69,7 +70,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(modelsView.scheme, modelsView),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater, modelLists, modelsView }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
+  return { explain, statusBar, alerts, ledger, local, settings, decisions, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
 }
 
 export function deactivate() {}

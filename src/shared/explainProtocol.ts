@@ -13,6 +13,10 @@ export interface AnswerFooter {
   estimated: boolean;
   /** What routing saved against the tier's most expensive model, e.g. "$0.02 vs claude-opus-4-1". */
   saved?: string;
+  /** For a model priced by time of day: "off-peak price until 01:00 UTC". */
+  priceWindow?: string;
+  /** Set when the price data is older than 60 days: "price data 68 days old (stale)". */
+  stalePrices?: string;
 }
 
 export type HostToExplainView =
@@ -42,6 +46,18 @@ export function isExplainViewToHost(m: unknown): m is ExplainViewToHost {
 }
 
 const str = (x: unknown): x is string => typeof x === 'string';
+const count = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const optStr = (x: unknown) => x === undefined || str(x);
+
+/** A footer as the host builds it: every field of its type, nothing of another. */
+export function isAnswerFooter(x: unknown): x is AnswerFooter {
+  if (!x || typeof x !== 'object') return false;
+  const f = x as Record<string, unknown>;
+  return (
+    str(f.model) && str(f.tier) && count(f.inputTokens) && count(f.outputTokens) && count(f.reasoningTokens) &&
+    str(f.cost) && typeof f.estimated === 'boolean' && optStr(f.saved) && optStr(f.priceWindow) && optStr(f.stalePrices)
+  );
+}
 
 export function isHostToExplainView(m: unknown): m is HostToExplainView {
   if (!m || typeof m !== 'object') return false;
@@ -55,7 +71,7 @@ export function isHostToExplainView(m: unknown): m is HostToExplainView {
     case 'error':
       return str(o.message);
     case 'done':
-      return o.footer === undefined || (typeof o.footer === 'object' && o.footer !== null && str((o.footer as AnswerFooter).model));
+      return o.footer === undefined || isAnswerFooter(o.footer);
     default:
       return false;
   }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
 import { TIERS, type Tier } from '../core/settings';
 import { ApiKeys } from './apiKeys';
-import type { DecisionDocuments } from './decisionView';
+import type { DecisionPanel, DecisionPanels } from './decisionPanel';
 import { ReportPanel } from './reportPanel';
 import type { ExplainController } from './explainController';
 import { downloadLocalModel, showLocalModels } from './localModelCommands';
@@ -19,7 +19,7 @@ export interface CommandDeps {
   keys: ApiKeys;
   ledger: SpendLedger;
   explain: ExplainController;
-  decisions: DecisionDocuments;
+  decisions: DecisionPanels;
   extensionUri: vscode.Uri;
   ledgerDir: string;
   local: LocalModels;
@@ -115,10 +115,9 @@ async function chooseTier(d: CommandDeps): Promise<Tier | undefined> {
   return pick.label as Tier;
 }
 
-/** The last routing decision as a table in the Markdown preview: chosen, fallbacks, every rejection and why. */
-async function whyThisModel(d: CommandDeps): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument(d.decisions.uri);
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => vscode.window.showTextDocument(doc, { preview: true }));
+/** The last routing decision in its panel: chosen, fallbacks, every rejection and why. Returns the panel, for tests. */
+function whyThisModel(d: CommandDeps): DecisionPanel {
+  return d.decisions.open();
 }
 
 /** The spend report webview (one per window). Returns the panel, for tests. */

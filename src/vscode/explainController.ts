@@ -9,14 +9,15 @@ import { explainMessages, type ExplainInput } from '../core/requests/explainProm
 import { localPrice } from '../core/requests/localPrice';
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
 import type { Decision, Scored } from '../core/routing/router';
+import { describePriceAge, describePriceWindow, priceDataAge, timeOfDayOf, type PriceDataAge } from '../core/routing/timeOfDay';
 import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { nextTier } from '../core/routing/tiers';
 import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
-import type { AnswerFooter } from '../shared/explainProtocol';
+import type { AnswerFooter, ExplainViewState } from '../shared/explainProtocol';
 import type { ApiKeys } from './apiKeys';
 import { askAtLimit } from './budgetPrompts';
-import type { DecisionDocuments } from './decisionView';
+import type { DecisionPanels } from './decisionPanel';
 import { EndpointHealth, healthKey } from './endpointHealth';
 import { ExplainPanel } from './explainPanel';
 import type { LocalModels } from './localModels';
@@ -43,12 +44,17 @@ export class ExplainController implements vscode.Disposable {
     private readonly ledger: SpendLedger,
     private readonly clock: Clock,
     private readonly estimator: LazyTokenEstimator,
-    private readonly decisions: DecisionDocuments,
+    private readonly decisions: DecisionPanels,
     private readonly local: LocalModels,
     private readonly prices: PriceService,
     private readonly modelLists: ModelListService,
     private readonly health = new EndpointHealth(),
   ) {}
+
+  /** What the answer panel shows now (tests read the footer). */
+  get answerView(): ExplainViewState | undefined {
+    return this.panel?.view;
+  }
 
   adoptRestoredPanel(panel: ExplainPanel): void {
     this.panel?.dispose();
@@ -92,7 +98,9 @@ export class ExplainController implements vscode.Disposable {
     const { settings } = this.settings.current();
     this.last = { target, tier: requestedTier };
     const now = this.clock.now();
-    const { catalog } = await this.prices.get();
+    const book = await this.prices.get();
+    const { catalog } = book;
+    const priceData = priceDataAge(book.upstream, now.getTime(), book.curatedUpdated);
     const endpoints = await configuredEndpoints(settings, this.keys);
     const offer = await this.local.offer(settings);
     for (const e of offer.endpoints) endpoints.set(e.id, e);
@@ -154,8 +162,9 @@ export class ExplainController implements vscode.Disposable {
         });
       }
     }
+    decision = { ...decision, priceData };
     this.lastDecision = decision;
-    this.decisions.update(decision, now);
+    this.decisions.update(decision);
     if (!decision.chosen) {
       // Not awaited: the command ends now; the notification stays until the user acts on it.
       // Usable models that only fall short of the tier: offer the tier they do meet, never silently.
@@ -180,7 +189,7 @@ export class ExplainController implements vscode.Disposable {
       for (const [i, s] of decision.ranked.slice(0, MAX_ATTEMPTS).entries()) {
         const endpoint = endpoints.get(s.candidate.endpoint)!;
         panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model: s.candidate.model });
-        const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel, target.fileName), panel, abort);
+        const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel, target.fileName), panel, abort, priceData);
         if (!result) return undefined;
         const down = result.error && (result.error.kind === 'network' || result.error.kind === 'timeout') && !result.error.billable;
         this.health.report(healthKey(endpoint), !down);
@@ -225,7 +234,7 @@ export class ExplainController implements vscode.Disposable {
     };
   }
 
-  private async send(input: RunRequestInput, panel: ExplainPanel, abort: AbortController): Promise<RunResult | undefined> {
+  private async send(input: RunRequestInput, panel: ExplainPanel, abort: AbortController, priceData: PriceDataAge): Promise<RunResult | undefined> {
     const mine = () => this.running === abort;
     try {
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `$(sync~spin) Costwise: ${input.request.model}` }, () =>
@@ -234,14 +243,14 @@ export class ExplainController implements vscode.Disposable {
       void this.estimator.learn(result.record);
       if (mine()) {
         if (result.error) panel.post({ type: 'error', message: result.error.message });
-        else panel.post({ type: 'done', footer: footer(result, input.tier ?? '') });
+        else panel.post({ type: 'done', footer: footer(result, input, priceData) });
       }
       return result;
     } catch (e) {
       if (e instanceof BudgetRefusal && input.budget.onLimit === 'ask' && !input.approvedOverLimit) {
         const choice = await askAtLimit(e, this.settings);
-        if (choice === 'once') return this.send({ ...input, approvedOverLimit: true }, panel, abort);
-        if (choice === 'raised') return this.send(input, panel, abort);
+        if (choice === 'once') return this.send({ ...input, approvedOverLimit: true }, panel, abort, priceData);
+        if (choice === 'raised') return this.send(input, panel, abort, priceData);
       }
       const message = e instanceof BudgetRefusal ? e.message : `Costwise failed: ${(e as Error).message}`;
       if (mine()) panel.post({ type: 'error', message });
@@ -258,8 +267,11 @@ export class ExplainController implements vscode.Disposable {
   }
 }
 
-function footer(r: RunResult, tier: string): AnswerFooter | undefined {
+function footer(r: RunResult, input: RunRequestInput, priceData: PriceDataAge): AnswerFooter | undefined {
   if (!r.record) return undefined;
+  const tier = input.tier ?? '';
+  // The window the settled usage was priced in, at the request's instant (not when the answer ended).
+  const window = input.price && r.resolved ? timeOfDayOf(input.price, r.resolved) : undefined;
   const u = r.record.usage;
   const cf = r.record.counterfactual;
   return {
@@ -271,5 +283,7 @@ function footer(r: RunResult, tier: string): AnswerFooter | undefined {
     cost: formatUsd(r.record.cost),
     estimated: u.source === 'estimated',
     ...(cf && cf.cost > r.record.cost ? { saved: `${formatUsd(cf.cost - r.record.cost)} vs ${cf.model}` } : {}),
+    ...(window ? { priceWindow: describePriceWindow(window, r.at.getTime()) } : {}),
+    ...(priceData.stale && !input.costFor ? { stalePrices: describePriceAge(priceData) } : {}),
   };
 }

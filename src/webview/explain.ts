@@ -68,6 +68,12 @@ function render(): void {
     });
     footer.append(why);
     if (f.saved) footer.append(el('span', 'saved', ` · saved ${f.saved}`));
+    if (f.priceWindow) footer.append(el('span', 'price-window', ` · ${f.priceWindow}`));
+    if (f.stalePrices) {
+      const stale = el('span', 'stale', f.stalePrices);
+      stale.title = 'The price data is more than 60 days old: costs may differ from the bill. Update it, or set prices in costwise.prices.';
+      footer.append(el('span', undefined, ' · '), stale);
+    }
     if (f.tier !== 'premium') {
       const up = el('button', 'secondary escalate', 'Not good enough? Ask a higher tier');
       up.addEventListener('click', () => vscode.postMessage({ type: 'escalate' }));

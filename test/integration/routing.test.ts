@@ -2,9 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ReportData } from '../../src/shared/reportData';
 import { FixtureServer } from '../harness/openAIServer';
+import type { DecisionPanel } from '../../src/vscode/decisionPanel';
 import { costwise, openDocument, setUserSetting, waitFor } from './helpers';
 
 const SAMPLE = 'function add(a, b) {\n  return a + b;\n}\n';
+
+/** The "Why This Model?" panel (opened, or revealed). */
+const whyThisModel = async () => (await vscode.commands.executeCommand('costwise.whyThisModel')) as DecisionPanel;
 
 /** Explain the sample at a tier; returns which server answered. */
 async function explainAt(tier: 'basic' | 'standard' | 'premium') {
@@ -112,12 +116,13 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
 
   it('"Why This Model?" shows the whole trace', async () => {
     await explainAt('premium');
-    await vscode.commands.executeCommand('costwise.whyThisModel');
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
-    const text = await waitFor('the premium decision', () => (doc.getText().includes('tier **premium**') ? doc.getText() : undefined));
-    assert.match(text, /\| → \| `deepseek-reasoner` \| deepseek \|/);
-    assert.match(text, /\| × \| `r1-distill-test` \| local \| 0 \|.*below the premium tier/);
-    assert.match(text, /\| [0-9] \| `o4-mini` \| openai \|/);
+    const panel = await whyThisModel();
+    const d = await waitFor('the premium decision', () => (panel.shown?.tier === 'premium' ? panel.shown : undefined));
+    const row = (model: string) => d.rows.find((x) => x.model === model);
+    assert.deepEqual([row('deepseek-reasoner')?.kind, row('deepseek-reasoner')?.endpoint], ['chosen', 'deepseek']);
+    assert.deepEqual([row('r1-distill-test')?.kind, row('r1-distill-test')?.endpoint, row('r1-distill-test')?.quality], ['rejected', 'local', '0']);
+    assert.match(row('r1-distill-test')!.reason, /below the premium tier/);
+    assert.deepEqual([row('o4-mini')?.kind, row('o4-mini')?.endpoint], ['fallback', 'openai']);
   });
 
   it('when the chosen model fails (503), the next cheapest of the same tier answers', async () => {
@@ -143,9 +148,8 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
       await waitFor('the new budget', async () => (api.statusBar.text.includes('$0.0005') ? true : undefined));
       const r = await explainAt('premium');
       assert.equal(r?.record?.model, 'r1-distill-test');
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
-      // An open virtual document refreshes asynchronously after the provider's change event.
-      await waitFor('the decision document to show the downgrade', () => (/no premium-tier model fits the budget/.test(doc.getText()) ? true : undefined));
+      const panel = await whyThisModel();
+      await waitFor('the decision panel to show the downgrade', () => (/no premium-tier model fits the budget/.test(panel.shown?.summary ?? '') ? true : undefined));
     } finally {
       await setUserSetting('budget.monthlyUsd', 10);
       await setUserSetting('budget.onLimit', undefined);
@@ -184,8 +188,9 @@ describe('routing around an endpoint that is down', function () {
       await setUserSetting('endpoint.model', 'r1-distill-test');
       const r = await explainAt('basic');
       assert.equal(r?.record?.model, 'deepseek-chat', 'the cheapest reachable basic-tier model');
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('costwise-decision:/why-this-model.md'));
-      await waitFor('the trace to name the dead endpoint', () => (/r1-distill-test.*did not answer its last health check/.test(doc.getText()) ? true : undefined)).catch(() => assert.fail(doc.getText()));
+      const panel = await whyThisModel();
+      const dead = panel.shown?.rows.find((x) => x.model === 'r1-distill-test');
+      assert.match(dead?.reason ?? JSON.stringify(panel.shown), /did not answer its last health check/);
     } finally {
       for (const k of ['providers.deepseek', 'endpoint.baseUrl', 'endpoint.model']) await setUserSetting(k, undefined);
       await remote.stop();

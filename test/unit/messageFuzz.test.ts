@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { isDecisionViewToHost } from '../../src/shared/decisionProtocol';
 import { isExplainViewToHost } from '../../src/shared/explainProtocol';
 import { isReportViewToHost } from '../../src/shared/reportProtocol';
 import { xorshift } from '../harness/xorshift';
@@ -7,7 +8,7 @@ import { xorshift } from '../harness/xorshift';
 function generator(seed: number) {
   const next = xorshift(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const TYPES = ['ready', 'cancel', 'whyThisModel', 'escalate', 'month', 'export', 'openSettings', 'run', 'eval', '__proto__', 'constructor', '', 'READY'];
+  const TYPES = ['ready', 'rendered', 'cancel', 'whyThisModel', 'escalate', 'month', 'export', 'openSettings', 'run', 'eval', '__proto__', 'constructor', '', 'READY'];
   const STRINGS = ['2026-11', '2026-13', '../../etc/passwd', 'csv', 'json', 'html', '<img src=x onerror=alert(1)>', 'javascript:alert(1)', '\u0000', 'x'.repeat(10_000), '2026-1', '9999-12'];
   const value = (depth: number): unknown => {
     switch (Math.floor(next() * (depth > 2 ? 6 : 9))) {
@@ -20,7 +21,7 @@ function generator(seed: number) {
       case 6: return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
       default: {
         const o: Record<string, unknown> = {};
-        for (let i = Math.floor(next() * 5); i > 0; i--) o[pick(['type', 'month', 'format', 'extra', 'command', 'args', 'tier'])] = value(depth + 1);
+        for (let i = Math.floor(next() * 5); i > 0; i--) o[pick(['type', 'month', 'format', 'extra', 'command', 'args', 'tier', 'rows'])] = value(depth + 1);
         if (next() < 0.7) o.type = pick(TYPES);
         return o;
       }
@@ -48,6 +49,12 @@ describe('webview → host messages: fuzzed input is rejected with no side effec
         else assert.deepEqual(Object.keys(o), ['type']);
       }
       if (explain) accepted++;
+      if (isDecisionViewToHost(m)) {
+        accepted++;
+        const o = m as Record<string, unknown>;
+        if (o.type === 'rendered') assert.ok(Number.isSafeInteger(o.rows) && (o.rows as number) >= 0 && Object.keys(o).length === 2);
+        else assert.deepEqual(Object.keys(o), ['type']);
+      }
     }
     assert.ok(accepted > 0, 'some valid messages were generated');
   });
@@ -55,6 +62,7 @@ describe('webview → host messages: fuzzed input is rejected with no side effec
   it('prototype tricks do not pass', () => {
     for (const m of [JSON.parse('{"__proto__":{"type":"ready"}}'), Object.create({ type: 'ready' }), { type: 'month', month: { toString: () => '2026-11' } }, { type: new String('ready') }]) {
       assert.equal(isReportViewToHost(m), false, JSON.stringify(m));
+      assert.equal(isDecisionViewToHost(m), false, JSON.stringify(m));
     }
   });
 });

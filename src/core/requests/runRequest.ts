@@ -3,7 +3,8 @@ import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } fr
 import type { Clock } from '../clock';
 import type { SpendLedger } from '../ledger/spendLedger';
 import type { SettleRecord } from '../ledger/records';
-import { costOf } from '../pricing/cost';
+import { costOf, priceUsage } from '../pricing/cost';
+import type { ResolvedPrices } from '../pricing/resolve';
 import { priceRef, type PriceEntry } from '../pricing/priceEntry';
 import type { Usage } from '../pricing/usage';
 import { typicalTokenEstimate, upperTokenEstimate } from '../tokens/roughEstimate';
@@ -38,6 +39,10 @@ export interface RunResult {
   error: ProviderError | undefined;
   /** The budget check as it was under the ledger lock (warnings, limits passed with approval). */
   verdict: Verdict | undefined;
+  /** The instant the request was priced at (taken before reserving). */
+  at: Date;
+  /** The prices the settled usage paid (time window, tier); absent when not priced by tokens (local energy). */
+  resolved?: ResolvedPrices;
 }
 
 export class UnpricedModelError extends Error {
@@ -107,7 +112,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   // Never accepted by the server (HTTP error, unreachable host): nothing was billed.
   if (!usage && !text && !reasoning && error && !error.billable) {
     await deps.ledger.release(reservation, error.message);
-    return { record: undefined, text, reasoning, error, verdict };
+    return { record: undefined, text, reasoning, error, verdict, at };
   }
   const billed: Usage = usage ?? {
     inputTokens: input.promptEstimate?.calibrated ?? typicalTokenEstimate(promptText),
@@ -120,7 +125,8 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   };
   const outcome = error ? (error.kind === 'cancelled' ? 'cancelled' : 'error') : 'ok';
   const durationMs = Math.max(0, deps.clock.now().getTime() - started);
-  const cost = input.costFor ? input.costFor(billed, durationMs) : costOf(billed, price, at);
+  const priced = input.costFor ? undefined : priceUsage(billed, price, at);
+  const cost = priced ? priced.cost : input.costFor!(billed, durationMs);
   const counterfactual = input.counterfactual?.(billed, at);
   const record = await deps.ledger.settle(reservation, {
     usage: billed,
@@ -133,5 +139,5 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     ...(input.tier ? { tier: input.tier } : {}),
     ...(request.reasoningEffort ? { effort: request.reasoningEffort } : {}),
   });
-  return { record, text, reasoning, error, verdict };
+  return { record, text, reasoning, error, verdict, at, ...(priced ? { resolved: priced.resolved } : {}) };
 }

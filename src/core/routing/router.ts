@@ -1,9 +1,10 @@
 import type { OnLimit } from '../budget/budget';
 import { formatUsd, type MicroUsd } from '../money';
-import { costOf } from '../pricing/cost';
+import { costOf, priceUsage } from '../pricing/cost';
 import { emptyUsage } from '../pricing/usage';
 import type { Candidate } from './candidate';
 import { meetsTier, type Tier, type TierThresholds } from './tiers';
+import { promoEndOf, timeOfDayOf, type PriceDataAge, type TimeOfDay } from './timeOfDay';
 
 export interface RouteRequest {
   task: string;
@@ -46,6 +47,10 @@ export interface Scored {
   expectedCost: MicroUsd;
   /** Cost if the prompt estimate holds and every allowed output token is used. */
   worstCase: MicroUsd;
+  /** Priced remote models that bill by time of day: the window at the request's instant and when it changes. */
+  timeOfDay?: TimeOfDay;
+  /** The price in force is promotional and ends at this instant. */
+  promoUntil?: string;
 }
 
 export interface Rejection extends Scored {
@@ -68,6 +73,11 @@ export interface Decision {
   downgraded: boolean;
   /** One sentence a person can read. */
   summary: string;
+  /** The request's instant (epoch ms): every price above is the price at this instant. */
+  at: number;
+  thresholds: TierThresholds;
+  /** How old the price data is (set by whoever holds the price book; see priceDataAge). */
+  priceData?: PriceDataAge;
 }
 
 type Filter = { name: string; check: (c: Candidate, s: Scored, r: RouteRequest) => string | undefined };
@@ -115,9 +125,11 @@ function score(c: Candidate, r: RouteRequest): Scored {
   }
   // Expected cost takes the cache discount the provider will likely give; the worst case assumes none.
   const cached = Math.min(promptTokens, Math.max(0, r.cachedPromptTokens?.(c) ?? 0));
-  const expected = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens - cached, cachedReadTokens: cached, outputTokens: expectedOutput }, c.price, r.at);
+  const expected = priceUsage({ ...emptyUsage('estimated'), inputTokens: promptTokens - cached, cachedReadTokens: cached, outputTokens: expectedOutput }, c.price, r.at);
   const worst = costOf({ ...emptyUsage('estimated'), inputTokens: promptTokens, outputTokens: maxOut }, c.price, r.at);
-  return { candidate: c, promptTokens, expectedOutput, expectedCost: expected, worstCase: worst };
+  const timeOfDay = timeOfDayOf(c.price, expected.resolved);
+  const promoUntil = promoEndOf(c.price, r.at.getTime());
+  return { candidate: c, promptTokens, expectedOutput, expectedCost: expected.cost, worstCase: worst, ...(timeOfDay ? { timeOfDay } : {}), ...(promoUntil ? { promoUntil } : {}) };
 }
 
 /** Cheapest first; equal cost goes to the local model, then the faster endpoint, then the better model. */
@@ -185,6 +197,8 @@ export function route(candidates: readonly Candidate[], r: RouteRequest): Decisi
     pinned,
     downgraded,
     summary: summarize(chosen, r, pinned, downgraded, rejected, candidates.length),
+    at: r.at.getTime(),
+    thresholds: r.thresholds,
   };
 }
 
