@@ -16,7 +16,7 @@ export async function packageVsix() {
   const out = join(root, `${name}-${version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
   const target = `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
-  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], {
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--no-rewrite-relative-links', '--out', out], {
     cwd: root,
     encoding: 'utf8',
   });

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { SpendLedger } from './core/ledger/spendLedger';
 import { JsonlLedgerStore } from './node/jsonlLedgerStore';
 import { LazyTokenEstimator } from './node/lazyTokenEstimator';
+import { deferred } from './node/deferred';
 import { isOwnerAlive, processOwner } from './node/processOwner';
 import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
 import { systemClock } from './node/systemClock';
@@ -55,7 +56,7 @@ export function activate(context: vscode.ExtensionContext) {
     statusBar,
     alerts,
     tierItem,
-    store.watch(() => ledger.notifyExternalChange()),
+    deferred(() => store.watch(() => ledger.notifyExternalChange())),
     { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>

@@ -127,7 +127,8 @@ export class JsonlLedgerStore implements LedgerStore {
     return withFileLock(lock, fn);
   }
 
-  watch(listener: () => void): Disposable {
+  /** Calls `listener` when another process changes a month file; `ready` settles once it is watching. */
+  watch(listener: () => void): Disposable & { ready: Promise<void> } {
     let watcher: FSWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
     let disposed = false;
@@ -135,7 +136,7 @@ export class JsonlLedgerStore implements LedgerStore {
       clearTimeout(timer);
       timer = setTimeout(listener, 100);
     };
-    mkdir(this.dir, { recursive: true })
+    const ready = mkdir(this.dir, { recursive: true })
       .then(() => {
         if (disposed) return;
         watcher = watch(this.dir, (_event, name) => {
@@ -145,6 +146,7 @@ export class JsonlLedgerStore implements LedgerStore {
       })
       .catch(() => undefined);
     return {
+      ready,
       dispose: () => {
         disposed = true;
         clearTimeout(timer);

@@ -55,7 +55,7 @@ export class SharedLimitStamps {
   }
 
   /** Calls `listener` when another process stamps a setting. */
-  watch(listener: () => void): Disposable {
+  watch(listener: () => void): Disposable & { ready: Promise<void> } {
     let watcher: FSWatcher | undefined;
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -70,6 +70,7 @@ export class SharedLimitStamps {
       /* no watching: the stamps are still read before every request */
     }
     return {
+      ready: Promise.resolve(), // watching from the moment watch() returns
       dispose: () => {
         clearTimeout(timer);
         watcher?.close();

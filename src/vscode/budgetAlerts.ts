@@ -26,12 +26,30 @@ export class BudgetAlerts implements vscode.Disposable {
     this.sub = ledger.onDidChange(() => this.schedule());
   }
 
+  /** Settles when every check scheduled so far has run. */
+  private pending: Promise<unknown> = Promise.resolve();
+  private cancelScheduled: (() => void) | undefined;
+
   private schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.check().catch(() => undefined);
-    }, 300);
+    const ran = new Promise<void>((done) => {
+      this.cancelScheduled = done;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.check()
+          .catch(() => undefined)
+          .finally(done);
+      }, 300);
+    });
+    this.pending = Promise.all([this.pending, ran]);
+  }
+
+  /** Resolves once no check is scheduled or running (what tests wait on instead of a fixed time). */
+  async idle(): Promise<void> {
+    for (let p = this.pending; ; p = this.pending) {
+      await p;
+      if (p === this.pending) return;
+    }
   }
 
   private claimed(key: string): boolean {
@@ -83,6 +101,7 @@ export class BudgetAlerts implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.cancelScheduled?.();
     this.sub.dispose();
   }
 }

@@ -28,7 +28,11 @@ export class LocalModels implements vscode.Disposable {
   private embedded: { key: string; runtime: EmbeddedRuntime } | undefined;
   private discovery: { key: string; cache: DiscoveryCache } | undefined;
   private identity = new Map<string, string | undefined>();
-  private readonly output = vscode.window.createOutputChannel('Costwise Local Models', { log: true });
+  private outputChannel: vscode.LogOutputChannel | undefined;
+  /** Created on first use, not during activation. */
+  private get output(): vscode.LogOutputChannel {
+    return (this.outputChannel ??= vscode.window.createOutputChannel('Costwise Local Models', { log: true }));
+  }
 
   constructor(
     private readonly storage: vscode.Uri,
@@ -175,6 +179,6 @@ export class LocalModels implements vscode.Disposable {
 
   dispose(): void {
     void this.embedded?.runtime.stop();
-    this.output.dispose();
+    this.outputChannel?.dispose();
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { SHARED_LIMIT_KEYS, withSharedLimits, type SharedLimitKey } from '../core/budget/sharedLimits';
 import { Emitter, type Disposable } from '../core/events';
 import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
+import { deferred } from '../node/deferred';
 import type { SharedLimitStamps } from '../node/sharedLimitStamps';
 
 const KEYS = [
@@ -78,7 +79,8 @@ export class SettingsGateway implements vscode.Disposable {
         this.changed.fire(this.current());
       }),
     );
-    if (shared) this.subs.push(shared.watch(() => this.changed.fire(this.current())));
+    // Watching starts after activation returns (a watcher is I/O, not object construction).
+    if (shared) this.subs.push(deferred(() => shared.watch(() => this.changed.fire(this.current()))));
   }
 
   /**

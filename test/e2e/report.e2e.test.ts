@@ -128,13 +128,20 @@ describe('e2e: the spend report on a heavy user’s month (60,000 requests in th
     await poll('the light theme', async () => page.locator('.monaco-workbench.vs').isVisible());
     const frame = webviewFrame(page);
     await frame.locator('.kpi').first().waitFor({ state: 'visible' });
-    await new Promise((r) => setTimeout(r, 500));
-    await page.screenshot({ path: join(SHOTS, 'e2e-report-light.png') });
-    const colours = await frame.locator('body').evaluate((b) => {
-      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle(b);
-      return [style.color, style.backgroundColor];
+    const bodyColours = () =>
+      frame.locator('body').evaluate((b) => {
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle(b);
+        return [style.color, style.backgroundColor];
+      });
+    // The webview gets the new theme's variables after the workbench does: wait for a light background.
+    const light = (rgb: string) => (rgb.match(/\d+/g) ?? []).slice(0, 3).reduce((t, c) => t + Number(c), 0) > 3 * 128;
+    const colours = await poll('the report in light colours', async () => {
+      const c = await bodyColours();
+      return light(c[1]!) ? c : undefined;
     });
+    await page.screenshot({ path: join(SHOTS, 'e2e-report-light.png') });
     assert.notEqual(colours[0], colours[1]);
+    assert.ok(!light(colours[0]!), `dark text on the light background: ${colours.join(' on ')}`);
   });
 
   it('comes back after a window reload, on the month it showed', async () => {

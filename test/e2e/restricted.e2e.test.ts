@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
@@ -8,6 +8,14 @@ import { testModel } from '../harness/testModels';
 import { openFile, openVsixWorkbench, poll, runCommand, selectAll, setApiKey, SHOTS, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
+
+function ledgerRecords(dir: string): Array<{ kind: string }> {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+    .map((l) => JSON.parse(l) as { kind: string });
+}
 
 describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function () {
   this.timeout(240_000);
@@ -57,7 +65,7 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
     assert.match(await ask.innerText(), /not trusted.*secret\.js.*deepseek-reasoner/s);
     await page.screenshot({ path: join(SHOTS, 'e2e-restricted-ask.png') });
     await ask.locator('.monaco-button', { hasText: 'Cancel' }).click();
-    await new Promise((r) => setTimeout(r, 1500));
+    await ask.waitFor({ state: 'hidden' });
     assert.equal(server.chats.length, 0, 'declined: nothing was sent');
 
     await selectAll(page);
@@ -65,8 +73,14 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
     await ask.waitFor({ state: 'visible', timeout: 20_000 });
     await ask.locator('.monaco-button', { hasText: 'Send Once' }).click();
     await poll('the one approved request', async () => server.chats.length === 1, 30_000);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(server.chats.length, 1);
+    // Once it is settled in the ledger both commands have ended: the declined one (decided first) sent
+    // and reserved nothing, the approved one was sent exactly once.
+    const records = await poll('the approved request to be settled', async () => {
+      const r = ledgerRecords(cs.ledgerDir('costwise.costwise'));
+      return r.some((x) => x.kind === 'settle') ? r : undefined;
+    }, 30_000);
+    assert.equal(records.filter((r) => r.kind === 'reserve').length, 1, 'one reservation: the declined request reserved nothing');
+    assert.equal(server.chats.length, 1, 'sent once');
   });
 
   it('a local model answers in Restricted Mode without asking (code stays on the machine)', async () => {

@@ -87,6 +87,17 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
+/** The text of `selector` in every ready webview (a restored window may hold more than one). */
+export async function webviewTexts(page: Page, selector: string): Promise<string[]> {
+  const n = await page.locator('iframe.webview.ready').count();
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = await page.frameLocator(`iframe.webview.ready >> nth=${i}`).frameLocator('#active-frame').locator(selector).first().innerText({ timeout: 1000 }).catch(() => '');
+    if (t) out.push(t);
+  }
+  return out;
+}
+
 export function statusBarItem(page: Page, id: string) {
   return page.locator(`#${id.replace(/\./g, '\\.')}`);
 }

@@ -19,12 +19,17 @@ export interface RecordedRequest {
   closedAt?: number;
   /** Whether the whole recorded stream was sent. */
   completed?: boolean;
+  /** Whether its stream is being held open (see FixtureServer.hold). */
+  held?: boolean;
 }
 
 export interface FixtureServerOptions {
   /** Model id -> fixture file (without `.sse`). Unlisted models use `<model>.sse`. */
   fixtures?: Record<string, string>;
-  /** Fixtures whose stream ends by destroying the socket (no proper end). */
+  /**
+   * Fixtures whose stream ends by dropping the connection (no proper end): after their last event the
+   * connection stays open until the test calls cut(), once its client has shown what it received.
+   */
   cut?: string[];
   /** Answer every request with this HTTP status and the API's error body. */
   status?: number;
@@ -58,6 +63,12 @@ const ERROR_BODIES: Record<WireApi, (status: number, message: string) => unknown
 export class FixtureServer {
   readonly requests: RecordedRequest[] = [];
   private server: Server | undefined;
+  /** While set, answers stop after this many events and stay open until release(). */
+  private holdAfter: number | undefined;
+  private gate: { opened: Promise<void>; open: () => void } | undefined;
+  private heldWaiters: Array<{ n: number; resolve: () => void }> = [];
+  private readonly closed = new WeakMap<RecordedRequest, Promise<void>>();
+  private cutters: Array<() => void> = [];
 
   constructor(private readonly opts: FixtureServerOptions = {}) {}
 
@@ -69,6 +80,52 @@ export class FixtureServer {
   /** Requests for answers (not health checks or model lists). */
   get chats(): RecordedRequest[] {
     return this.requests.filter((r) => /\/chat\/completions$|\/v1\/messages$|:streamGenerateContent/.test(r.path.split('?')[0]!));
+  }
+
+  /**
+   * From now on, every answer sends its first `afterEvents` events and then stays open, mid-stream,
+   * until release(): a request is in flight for exactly as long as the test wants, never by timing.
+   */
+  hold(afterEvents = 1): void {
+    this.holdAfter = afterEvents;
+    if (!this.gate) {
+      let open!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      this.gate = { opened, open };
+    }
+  }
+
+  /** Lets every held answer finish, and stops holding new ones. */
+  release(): void {
+    this.holdAfter = undefined;
+    this.gate?.open();
+    this.gate = undefined;
+  }
+
+  /** Drops the connection of every `cut` fixture stream that has sent all its events. */
+  cut(): void {
+    for (const c of this.cutters.splice(0)) c();
+  }
+
+  /** Answers being held open right now. */
+  get held(): RecordedRequest[] {
+    return this.requests.filter((r) => r.held);
+  }
+
+  /** Resolves once at least `n` answers are being held open (their first events sent). */
+  whenHeld(n: number): Promise<void> {
+    if (this.held.length >= n) return Promise.resolve();
+    return new Promise((resolve) => this.heldWaiters.push({ n, resolve }));
+  }
+
+  /** Resolves when the response to `request` has ended or its connection closed. */
+  whenClosed(request: RecordedRequest): Promise<void> {
+    return this.closed.get(request) ?? Promise.reject(new Error('not a request to this server'));
+  }
+
+  private heldChanged(): void {
+    const now = this.held.length;
+    this.heldWaiters = this.heldWaiters.filter((w) => (now >= w.n ? (w.resolve(), false) : true));
   }
 
   get origin(): string {
@@ -96,6 +153,7 @@ export class FixtureServer {
   }
 
   async stop(): Promise<void> {
+    this.release();
     if (!this.server) return;
     this.server.closeAllConnections?.();
     await new Promise<void>((r) => this.server!.close(() => r()));
@@ -126,7 +184,19 @@ export class FixtureServer {
     const credential = (req.headers.authorization ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key']) as string | undefined;
     const record: RecordedRequest = { api, path: req.url ?? '', authorization: credential, headers: { ...req.headers }, body };
     this.requests.push(record);
-    res.on('close', () => (record.closedAt = Date.now()));
+    this.closed.set(
+      record,
+      new Promise<void>((resolve) =>
+        res.on('close', () => {
+          record.closedAt = Date.now();
+          if (record.held) {
+            record.held = false;
+            this.heldChanged();
+          }
+          resolve();
+        }),
+      ),
+    );
     const fail = (status: number, message: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(ERROR_BODIES[api](status, message)));
@@ -157,13 +227,23 @@ export class FixtureServer {
     for (const [i, e] of events.entries()) {
       if (res.destroyed || res.writableEnded || record.closedAt) return;
       if (this.opts.stallAfterEvents !== undefined && i >= this.opts.stallAfterEvents) return; // never ends
+      const gate = this.gate;
+      if (gate && this.holdAfter !== undefined && i === this.holdAfter) {
+        record.held = true;
+        this.heldChanged();
+        await Promise.race([gate.opened, new Promise((r) => res.once('close', r))]);
+        if (res.destroyed || record.closedAt) return;
+        record.held = false;
+        this.heldChanged();
+      }
       res.write(e + sep);
       if (i === 0 && this.opts.hugeLineBytes) res.write('data: ' + 'x'.repeat(this.opts.hugeLineBytes) + '\n\n');
       if (this.opts.delayMs) await new Promise((r) => setTimeout(r, this.opts.delayMs));
     }
     if (this.opts.cut?.includes(name)) {
-      // Let the client read what was sent, then drop the connection without ending the response.
-      await new Promise((r) => setTimeout(r, 50));
+      // The client has read what was sent when the test says so (see cut()); then the connection goes
+      // without the response's last chunk.
+      await new Promise<void>((r) => this.cutters.push(r));
       res.socket?.destroy();
     } else {
       record.completed = true;

@@ -107,7 +107,7 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
       const shown = await waitFor('the 80 % alert', () => (api.alerts.shown.length > before ? api.alerts.shown.slice(before) : undefined));
       assert.deepEqual(shown.map((a) => [a.level, a.rule.model]), [[80, 'deepseek-reasoner']]);
       assert.deepEqual((await api.alerts.check()).map((a) => a.level), [], 'not again');
-      await new Promise((r) => setTimeout(r, 800));
+      await api.alerts.idle(); // every check the ledger watcher scheduled so far has run
       assert.equal(api.alerts.shown.length, before + 1, 'and not from the ledger watcher either');
     } finally {
       await setUserSetting('budget.perModel', undefined);

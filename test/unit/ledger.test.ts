@@ -198,22 +198,21 @@ describe('spend ledger (JSON Lines)', () => {
 });
 
 describe('ledger changes reach other windows', () => {
-  it('a watcher on the ledger folder hears another process append, within 2 s', async function () {
-    this.timeout(5000);
+  it('a watcher on the ledger folder hears another process append', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costwise-watch-'));
     const watcherStore = new JsonlLedgerStore(dir);
-    let heard = 0;
-    const sub = watcherStore.watch(() => heard++);
+    let heard!: () => void;
+    const heardIt = new Promise<void>((r) => (heard = r));
+    const sub = watcherStore.watch(() => heard());
     try {
-      await new Promise((r) => setTimeout(r, 200)); // the watcher starts after the folder exists
+      await sub.ready; // watching from here on
       const writer = new SpendLedger(new JsonlLedgerStore(dir), fixedClock(new Date()), () => 'w1', 'writer:1:1');
-      const started = Date.now();
       await writer.reserve(req(5), () => ({ admitted: true, reason: '' }));
-      while (!heard && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
-      assert.ok(heard > 0, 'the change was heard within 2 s');
+      await heardIt; // or the test times out
     } finally {
       sub.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
 });

@@ -13,6 +13,7 @@ import { physicalCores } from '../../src/runtime/hardware';
 import { startLlamaServer, type LlamaServer } from '../../src/runtime/llamaServer';
 import { downloadModel } from '../../src/runtime/modelDownload';
 import { startOllamaFixtureServer } from '../harness/ollamaServer';
+import { until } from '../harness/condition';
 import { testModel } from '../harness/testModels';
 
 const GB = 1e9;
@@ -134,6 +135,8 @@ describe('model download', function () {
   let base: string;
   let model: Buffer;
   let cutAfter: number | undefined;
+  let stall = false;
+  let breakConnection: (() => void) | undefined;
   let body: Buffer | undefined;
   const ranges: Array<string | undefined> = [];
   before(async () => {
@@ -146,8 +149,10 @@ describe('model download', function () {
       const part = data.subarray(start);
       res.writeHead(m ? 206 : 200, { 'content-length': part.length, ...(m ? { 'content-range': `bytes ${start}-${data.length - 1}/${data.length}` } : {}) });
       if (cutAfter !== undefined) {
+        // Then the connection stays open until the test breaks it (breakConnection), or, when
+        // stalling, until the client gives up.
         res.write(part.subarray(0, cutAfter));
-        setTimeout(() => res.destroy(), 20);
+        if (!stall) breakConnection = () => res.socket?.destroy();
       } else res.end(part);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -156,6 +161,7 @@ describe('model download', function () {
   after(() => new Promise<void>((r) => server.close(() => r())));
   beforeEach(() => {
     cutAfter = undefined;
+    stall = false;
     body = undefined;
     ranges.length = 0;
   });
@@ -165,13 +171,18 @@ describe('model download', function () {
   it('resumes an interrupted download with a Range request and verifies the whole file', async () => {
     const dest = join(dir(), 'model.gguf');
     cutAfter = 100_000;
-    await assert.rejects(downloadModel({ url: `${base}/m.gguf`, dest, signal: new AbortController().signal }), /broke off after 100000 bytes.*resume/);
+    const dl = downloadModel({ url: `${base}/m.gguf`, dest, signal: new AbortController().signal });
+    // The connection breaks once the 100,000 bytes sent are in the partial file.
+    await until(() => existsSync(`${dest}.partial`) && statSync(`${dest}.partial`).size === 100_000);
+    breakConnection!();
+    await assert.rejects(dl, /broke off after 100000 bytes.*resume/);
     assert.equal(statSync(`${dest}.partial`).size, 100_000);
+    const kept = 100_000;
     cutAfter = undefined;
     const progress: number[] = [];
     const r = await downloadModel({ url: `${base}/m.gguf`, dest, expectedBytes: model.length, expectedArchitecture: 'qwen2', signal: new AbortController().signal, onProgress: (p) => progress.push(p.received) });
-    assert.equal(r.resumedFrom, 100_000);
-    assert.deepEqual(ranges, [undefined, 'bytes=100000-']);
+    assert.equal(r.resumedFrom, kept);
+    assert.deepEqual(ranges, [undefined, `bytes=${kept}-`]);
     assert.ok(readFileSync(dest).equals(model));
     assert.equal(progress.at(-1), model.length);
     assert.equal(existsSync(`${dest}.partial`), false);
@@ -200,6 +211,7 @@ describe('model download', function () {
     writeFileSync(`${dest}.partial`, model.subarray(0, 1000));
     const abort = new AbortController();
     cutAfter = 50_000; // the server stalls mid-way; the user cancels
+    stall = true;
     const p = downloadModel({ url: `${base}/m.gguf`, dest, signal: abort.signal, onProgress: (x) => x.received > 20_000 && abort.abort() });
     await assert.rejects(p, /cancelled; it will resume/);
     assert.ok(statSync(`${dest}.partial`).size >= 1000);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { ChatEvent } from '../../src/core/chat/chatProvider';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000) {
+  async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000, onEvent: (e: ChatEvent) => void = () => undefined) {
     server = await new OpenAIServer(opts).start();
     const store = new JsonlLedgerStore(dir);
     const ledger = new SpendLedger(store, clock, () => `r${Math.random()}`, 'test');
@@ -35,7 +36,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
         task: 'explain',
         budget: { rules: [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }], warnRatio: 0.8, onLimit: 'ask' },
         signal: new AbortController().signal,
-        onEvent: () => undefined,
+        onEvent,
       },
     );
     return { result, ledger, store };
@@ -60,7 +61,9 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
   });
 
   it('a cut stream is settled (estimated) with the partial answer kept', async () => {
-    const { result } = await run('deepseek-chat', { fixtures: { 'deepseek-chat': 'cut' }, cut: ['cut'] });
+    let text = '';
+    // The connection drops once the partial answer has arrived.
+    const { result } = await run('deepseek-chat', { fixtures: { 'deepseek-chat': 'cut' }, cut: ['cut'] }, undefined, undefined, (e) => e.type === 'text' && (text += e.text) === 'Partial answer' && server.cut());
     assert.equal(result.text, 'Partial answer');
     assert.equal(result.error?.kind, 'stream');
     assert.equal(result.record?.outcome, 'error');
