@@ -24,7 +24,7 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
   let browser: BrowserSession;
 
   before(async () => {
-    server = await new OpenAIServer({ apiKey: 'sk-restricted' }).start();
+    server = await new OpenAIServer({ apiKey: 'sk-restricted', fixtures: { 'gpt-6-luna': 'deepseek-reasoner' } }).start();
     const runDir = join(ROOT, '.run', 'e2e-restricted');
     rmSync(runDir, { recursive: true, force: true });
     const workspace = join(runDir, 'workspace');
@@ -34,7 +34,7 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
       runDir,
       workspace,
       workspaceTrust: true,
-      userSettings: { 'costwise.endpoint.baseUrl': server.url, 'costwise.endpoint.model': 'deepseek-reasoner', 'costwise.budget.monthlyUsd': 5, 'costwise.local.threads': 1, 'costwise.local.discovery': false, 'costwise.local.modelPath': await testModel('scripted'), 'security.workspace.trust.startupPrompt': 'always' },
+      userSettings: { 'costwise.endpoint.baseUrl': server.url, 'costwise.endpoint.model': 'gpt-6-luna', 'costwise.budget.monthlyUsd': 5, 'costwise.local.threads': 1, 'costwise.local.discovery': false, 'costwise.local.modelPath': await testModel('scripted'), 'security.workspace.trust.startupPrompt': 'always' },
     }));
     // The trust prompt: choose not to trust the authors (Restricted Mode).
     const dialog = browser.page.locator('.monaco-dialog-box');
@@ -62,7 +62,8 @@ describe('e2e: Restricted Mode (an untrusted folder) in real VS Code', function 
     await runCommand(page, 'Costwise: Explain Selection');
     const ask = page.locator('.monaco-dialog-box');
     await ask.waitFor({ state: 'visible', timeout: 20_000 });
-    assert.match(await ask.innerText(), /not trusted.*secret\.js.*deepseek-reasoner/s);
+    // gpt-6-luna at max effort (LiveBench 79) is the standard-tier model the endpoint serves.
+    assert.match(await ask.innerText(), /not trusted.*secret\.js.*gpt-6-luna/s);
     await page.screenshot({ path: join(SHOTS, 'e2e-restricted-ask.png') });
     await ask.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await ask.waitFor({ state: 'hidden' });

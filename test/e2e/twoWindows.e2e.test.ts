@@ -39,7 +39,8 @@ describe('e2e: two VS Code windows (two extension hosts) and the CLI spend again
 
   before(async () => {
     // Answers that must overlap are held open by the server (hold/release), never timed.
-    server = await new FixtureServer({ apiKey: 'sk-two', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    // A flat-priced model (no peak hours), so every worst case in this test is the same whatever the hour.
+    server = await new FixtureServer({ apiKey: 'sk-two', fixtures: { 'gpt-6-luna': 'deepseek-reasoner' } }).start();
     const runDir = join(ROOT, '.run', 'e2e-two-windows');
     rmSync(runDir, { recursive: true, force: true });
     const workspaces = ['project-a', 'project-b'].map((n) => join(runDir, n));
@@ -50,7 +51,7 @@ describe('e2e: two VS Code windows (two extension hosts) and the CLI spend again
     sample = join(workspaces[0]!, 'sample.js');
     const userSettings = {
       'costwise.endpoint.baseUrl': server.url,
-      'costwise.endpoint.model': 'deepseek-reasoner',
+      'costwise.endpoint.model': 'gpt-6-luna',
       'costwise.budget.monthlyUsd': 5,
       'costwise.budget.onLimit': 'downgrade',
       'costwise.local.discovery': false,
@@ -85,7 +86,7 @@ describe('e2e: two VS Code windows (two extension hosts) and the CLI spend again
   let lastCliError = '';
   const cli = () =>
     new Promise<number>((res) => {
-      const child = spawn(toolchainFromEnv().node, [CLI, 'explain', '--file', sample, '--config', cliConfig, '--ledger', ledgerDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_DEEPSEEK_API_KEY: 'sk-two' } });
+      const child = spawn(toolchainFromEnv().node, [CLI, 'explain', '--file', sample, '--config', cliConfig, '--ledger', ledgerDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSTWISE_OPENAI_API_KEY: 'sk-two' } });
       let err = '';
       child.stdout.on('data', (b: Buffer) => (err += b.toString()));
       child.stderr.on('data', (b: Buffer) => (err += b.toString()));
@@ -122,7 +123,7 @@ describe('e2e: two VS Code windows (two extension hosts) and the CLI spend again
     await a.page.keyboard.press('Escape');
     await runCommand(a.page, 'View: Close Editor');
     await openFile(a.page, 'sample.js');
-    writeFileSync(cliConfig, JSON.stringify({ budget: { monthlyUsd: limit / 1e6 }, providers: { deepseek: { baseUrl: server.origin } } }), { mode: 0o600 });
+    writeFileSync(cliConfig, JSON.stringify({ budget: { monthlyUsd: limit / 1e6 }, providers: { openai: { baseUrl: server.origin } } }), { mode: 0o600 });
     for (const s of [a, b]) await poll('each window to show the new limit', async () => (await statusBarItem(s.page, SPEND).innerText()).includes(`/ ${formatUsd(limit)}`));
 
     // 3. A and B each start an answer, held open mid-stream by the server until released: two worst

@@ -22,9 +22,10 @@ describe('Costwise in a real VS Code', function () {
   let server: OpenAIServer;
 
   before(async () => {
-    server = await new OpenAIServer({ apiKey: 'sk-integration', delayMs: 5 }).start();
+    server = await new OpenAIServer({ apiKey: 'sk-integration', delayMs: 5, fixtures: { 'gpt-6-luna': 'deepseek-reasoner' } }).start();
     await setUserSetting('endpoint.baseUrl', server.url);
-    await setUserSetting('endpoint.model', 'deepseek-reasoner');
+    // A flat-priced standard-tier model (LiveBench 79 at max effort), so the cost is the same at any hour.
+    await setUserSetting('endpoint.model', 'gpt-6-luna');
     await setUserSetting('budget.monthlyUsd', 10);
     await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-integration' });
   });
@@ -66,19 +67,20 @@ describe('Costwise in a real VS Code', function () {
     assert.equal(result.error, undefined);
     assert.equal(result.reasoning, 'The user wants an explanation of a sum function.');
     assert.match(result.text, /returns the \*\*sum\*\*/);
-    assert.equal(result.record?.cost, 36);
+    assert.equal(result.record?.cost, 29);
     const sent = server.requests.at(-1)!;
     assert.equal(sent.authorization, 'Bearer sk-integration');
     assert.match(JSON.stringify(sent.body.messages), /return a \+ b/);
     const lines = ledgerLines(api.ledgerDir).slice(before).map((l) => JSON.parse(l) as { kind: string; cost?: number; model: string });
     assert.deepEqual(lines.map((l) => l.kind), ['reserve', 'settle']);
-    assert.equal(lines[1]!.cost, 36);
-    await waitFor('the status bar to show the spend', () => api.statusBar.text.includes('$0.000036') || undefined);
+    // 56 x $0.10 + 64 cached x $0.01 + 45 x $0.50 per 1M = 28.74 -> 29 micro-dollars.
+    assert.equal(lines[1]!.cost, 29);
+    await waitFor('the status bar to show the spend', () => api.statusBar.text.includes('$0.000029') || undefined);
     // The panel's tab appears asynchronously.
     await waitFor('the explanation panel tab', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('costwise.explanation')),
     );
-    assert.equal(api.explain.lastDecision?.chosen?.candidate.model, 'deepseek-reasoner');
+    assert.equal(api.explain.lastDecision?.chosen?.candidate.model, 'gpt-6-luna');
   });
 
   it('with nothing selected, explains the enclosing function (or else the line)', async () => {

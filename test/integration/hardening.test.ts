@@ -159,16 +159,17 @@ describe('hardening inside VS Code', function () {
   });
 
   it('200 requests at once — 170 from the UI, 30 from CLI processes — lose nothing (the extension host event-loop lag is measured and reported)', async () => {
-    const server = await new FixtureServer({ apiKey: 'sk-load', delayMs: 3, fixtures: { 'deepseek-reasoner': 'deepseek-reasoner', 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    // gpt-6-luna (standard tier, flat price) answers every request, from the UI and the CLI alike.
+    const server = await new FixtureServer({ apiKey: 'sk-load', delayMs: 3, fixtures: { 'gpt-6-luna': 'deepseek-reasoner' } }).start();
     const api = await costwise();
     const sample = join(RUN_DIR, 'load.js');
     writeFileSync(sample, 'function add(a, b) {\n  return a + b;\n}\n');
     const config = join(RUN_DIR, 'cli-config.json');
-    writeFileSync(config, JSON.stringify({ budget: { monthlyUsd: 100 }, providers: { deepseek: { baseUrl: server.origin } } }), { mode: 0o600 });
+    writeFileSync(config, JSON.stringify({ budget: { monthlyUsd: 100 }, providers: { openai: { baseUrl: server.origin } } }), { mode: 0o600 });
     try {
-      await setUserSetting('providers.deepseek', { enabled: true, baseUrl: server.origin });
+      await setUserSetting('providers.openai', { enabled: true, baseUrl: server.origin });
       await setUserSetting('budget.monthlyUsd', 100);
-      await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-load', endpoint: 'deepseek' });
+      await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-load', endpoint: 'openai' });
       const editor = await openDocument('function add(a, b) {\n  return a + b;\n}\n');
       editor.selection = new vscode.Selection(0, 0, 3, 0);
       const settledBefore = (await api.ledger.fold()).settled.length;
@@ -181,7 +182,7 @@ describe('hardening inside VS Code', function () {
 const runs = Array.from({ length: 30 }, () => new Promise((r) => spawn(process.execPath, ${JSON.stringify([cli, 'explain', '--file', sample, '--config', config, '--ledger', api.ledgerDir, '--json'])}, { stdio: 'ignore' }).on('close', r)));
 Promise.all(runs).then((codes) => process.stdout.write(JSON.stringify(codes)));`;
       const cliRun = new Promise<number[]>((resolve) => {
-        const child = spawn(process.execPath, ['-e', launcher], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', COSTWISE_DEEPSEEK_API_KEY: 'sk-load' } });
+        const child = spawn(process.execPath, ['-e', launcher], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', COSTWISE_OPENAI_API_KEY: 'sk-load' } });
         let out = '';
         child.stdout.on('data', (b: Buffer) => (out += b.toString()));
         child.on('close', () => resolve(JSON.parse(out || '[]') as number[]));
@@ -209,7 +210,7 @@ Promise.all(runs).then((codes) => process.stdout.write(JSON.stringify(codes)));`
       process.stdout.write(`      200 requests: ${server.chats.length} reached the server, ${recorded} recorded, UI outcomes ${JSON.stringify(uiOutcomes)}, extension-host event loop lag max ${worstLag} ms\n`);
       // The lag is a measurement (printed above; the ledger benchmark tracks it), not a timed assertion.
     } finally {
-      await setUserSetting('providers.deepseek', undefined);
+      await setUserSetting('providers.openai', undefined);
       await setUserSetting('budget.monthlyUsd', 10);
       await server.stop();
     }

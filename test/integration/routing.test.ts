@@ -21,16 +21,22 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
   this.timeout(60_000);
   let deepseek: FixtureServer;
   let openai: FixtureServer;
+  let anthropic: FixtureServer;
   let local: FixtureServer;
+  const OPENAI_FIXTURES = { 'gpt-6-sol': 'o4-mini', 'gpt-6-luna': 'o4-mini', 'gpt-5.5': 'o4-mini', 'gpt-6-astra': 'o4-mini' };
 
   before(async () => {
-    deepseek = await new FixtureServer({ apiKey: 'sk-ds', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start();
-    openai = await new FixtureServer({ apiKey: 'sk-oa', fixtures: { 'o4-mini': 'o4-mini' } }).start();
+    deepseek = await new FixtureServer({ apiKey: 'sk-ds', fixtures: { 'deepseek-flash': 'deepseek-reasoner', 'deepseek-v4-pro': 'deepseek-reasoner' } }).start();
+    openai = await new FixtureServer({ apiKey: 'sk-oa', fixtures: OPENAI_FIXTURES }).start();
+    anthropic = await new FixtureServer({ apiKey: 'sk-an', fixtures: { 'claude-sonnet-5': 'claude-sonnet-4-5', 'claude-opus-5-5': 'claude-sonnet-4-5' } }).start();
     local = await new FixtureServer({ fixtures: { 'r1-distill-test': 'inline-think-no-usage' } }).start();
     await setUserSetting('providers.deepseek', { enabled: true, baseUrl: deepseek.origin });
     await setUserSetting('providers.openai', { enabled: true, baseUrl: openai.url });
+    await setUserSetting('providers.anthropic', { enabled: true, baseUrl: anthropic.origin });
     await setUserSetting('endpoint.baseUrl', local.url);
     await setUserSetting('endpoint.model', 'r1-distill-test');
+    // The test distill has no benchmark score of its own: scored as the 1.5B distill is (basic tier).
+    await setUserSetting('routing.quality', { 'r1-distill-test': 14 });
     await setUserSetting('budget.monthlyUsd', 10);
     // A 15 W laptop: at the default 60 W and an assumed 20 tokens/s, a reasoning distill's long output
     // costs about as much energy as deepseek-chat's answer costs in money, and the router would be right
@@ -38,11 +44,12 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     await setUserSetting('local.watts', 15);
     await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-ds', endpoint: 'deepseek' });
     await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-oa', endpoint: 'openai' });
+    await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-an', endpoint: 'anthropic' });
   });
 
   after(async () => {
-    for (const k of ['providers.deepseek', 'providers.openai', 'endpoint.baseUrl', 'endpoint.model', 'budget.onLimit', 'budget.monthlyUsd', 'local.watts']) await setUserSetting(k, undefined);
-    await Promise.all([deepseek.stop(), openai.stop(), local.stop()]);
+    for (const k of ['providers.deepseek', 'providers.openai', 'providers.anthropic', 'routing.quality', 'endpoint.baseUrl', 'endpoint.model', 'budget.onLimit', 'budget.monthlyUsd', 'local.watts']) await setUserSetting(k, undefined);
+    await Promise.all([deepseek.stop(), openai.stop(), anthropic.stop(), local.stop()]);
   });
 
   it('basic goes to the local model', async () => {
@@ -58,9 +65,12 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
 
   it('premium goes to the cheapest premium model, with the tier’s most expensive model as the yardstick', async () => {
     const r = await explainAt('premium');
-    assert.equal(r?.record?.model, 'deepseek-reasoner');
-    assert.equal(deepseek.requests.at(-1)!.authorization, 'Bearer sk-ds');
-    assert.equal(r?.record?.counterfactual?.model, 'gpt-5', 'the priciest premium model among those configured (reasoning output included)');
+    // Premium (LiveBench coding >= 80): gpt-6-sol at max effort (81.8) is the cheapest such pair configured.
+    assert.equal(r?.record?.model, 'gpt-6-sol');
+    const sent = openai.chats.at(-1)!;
+    assert.equal(sent.authorization, 'Bearer sk-oa');
+    assert.equal((sent.body as { reasoning_effort?: string }).reasoning_effort, 'max', 'the effort its score was measured at');
+    assert.equal(r?.record?.counterfactual?.model, 'claude-fable-5-1', 'the priciest premium model among those configured (reasoning output included)');
     assert.ok(r!.record!.counterfactual!.cost > r!.record!.cost);
   });
 
@@ -70,7 +80,7 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     assert.equal(first?.record?.model, 'r1-distill-test');
     const second = await api.explain.escalate();
     assert.equal(second?.record?.tier, 'standard');
-    assert.equal(second?.record?.model, 'deepseek-chat', 'the cheapest standard-tier model');
+    assert.equal(second?.record?.model, 'gpt-6-luna', 'the cheapest standard-tier model (LiveBench 79 at max effort)');
     assert.notEqual(first?.record?.id, second?.record?.id);
   });
 
@@ -86,26 +96,27 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     });
     assert.equal(data.kpis.spend, fold.total, 'the KPI is the ledger total');
     assert.equal(data.kpis.requests, fold.settled.length);
-    assert.ok(data.breakdowns.model.some((b) => b.key === 'deepseek-reasoner' && b.requests >= 1));
-    assert.ok(data.kpis.saved > 0, 'the premium request saved money against gpt-5');
+    assert.ok(data.breakdowns.model.some((b) => b.key === 'gpt-6-sol' && b.requests >= 1));
+    assert.ok(data.kpis.saved > 0, 'the premium request saved money against claude-fable-5-1');
     assert.equal(data.requests.at.length, fold.settled.length);
     assert.ok(data.requests.file[0], 'the explained file’s name is recorded');
-    assert.ok(data.whatIf.some((w) => w.model === 'gpt-5' && w.cost! > data.kpis.spend));
+    assert.ok(data.whatIf.some((w) => w.model === 'claude-fable-5-1' && w.cost! > data.kpis.spend));
+    assert.ok(data.whatIf.some((w) => w.model === 'deepseek-flash (off-peak)'), 'the same month, off-peak');
     assert.ok(data.whatIf.some((w) => w.kind === 'local'));
   });
 
   it('crossing a share of a budget notifies once per level and month, in one window only', async () => {
     const api = await costwise();
     // A limit of its own (earlier tests may already have crossed levels of the monthly budget this month).
-    const spent = (await api.ledger.fold()).spent({ model: 'deepseek-reasoner' }, false);
-    assert.ok(spent > 0, 'deepseek-reasoner has spend this month');
+    const spent = (await api.ledger.fold()).spent({ model: 'gpt-6-sol' }, false);
+    assert.ok(spent > 0, 'gpt-6-sol has spend this month');
     try {
       const before = api.alerts.shown.length;
       // This model's spend at ~85 % of its limit: 50 % and 80 % are both crossed, 80 % is announced.
-      await setUserSetting('budget.perModel', { 'deepseek-reasoner': { monthlyUsd: Math.ceil(spent / 0.85) / 1e6 } });
+      await setUserSetting('budget.perModel', { 'gpt-6-sol': { monthlyUsd: Math.ceil(spent / 0.85) / 1e6 } });
       await api.alerts.check(); // the ledger watcher may run the same check: either way, one alert
       const shown = await waitFor('the 80 % alert', () => (api.alerts.shown.length > before ? api.alerts.shown.slice(before) : undefined));
-      assert.deepEqual(shown.map((a) => [a.level, a.rule.model]), [[80, 'deepseek-reasoner']]);
+      assert.deepEqual(shown.map((a) => [a.level, a.rule.model]), [[80, 'gpt-6-sol']]);
       assert.deepEqual((await api.alerts.check()).map((a) => a.level), [], 'not again');
       await api.alerts.idle(); // every check the ledger watcher scheduled so far has run
       assert.equal(api.alerts.shown.length, before + 1, 'and not from the ledger watcher either');
@@ -119,24 +130,25 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
     const panel = await whyThisModel();
     const d = await waitFor('the premium decision', () => (panel.shown?.tier === 'premium' ? panel.shown : undefined));
     const row = (model: string) => d.rows.find((x) => x.model === model);
-    assert.deepEqual([row('deepseek-reasoner')?.kind, row('deepseek-reasoner')?.endpoint], ['chosen', 'deepseek']);
-    assert.deepEqual([row('r1-distill-test')?.kind, row('r1-distill-test')?.endpoint, row('r1-distill-test')?.quality], ['rejected', 'local', '0']);
+    assert.deepEqual([row('gpt-6-sol')?.kind, row('gpt-6-sol')?.endpoint, row('gpt-6-sol')?.effort], ['chosen', 'openai', 'max']);
+    assert.deepEqual([row('r1-distill-test')?.kind, row('r1-distill-test')?.endpoint], ['rejected', 'local']);
+    assert.match(row('r1-distill-test')!.quality, /^14\b/);
     assert.match(row('r1-distill-test')!.reason, /below the premium tier/);
-    assert.deepEqual([row('o4-mini')?.kind, row('o4-mini')?.endpoint], ['fallback', 'openai']);
+    assert.deepEqual([row('claude-sonnet-5')?.kind, row('claude-sonnet-5')?.endpoint], ['fallback', 'anthropic']);
   });
 
   it('when the chosen model fails (503), the next cheapest of the same tier answers', async () => {
-    const port = deepseek.port;
-    await deepseek.stop();
-    const failing = await new FixtureServer({ status: 503, apiKey: 'sk-ds' }).start(port);
+    const port = openai.port;
+    await openai.stop();
+    const failing = await new FixtureServer({ status: 503, apiKey: 'sk-oa' }).start(port);
     try {
       const r = await explainAt('premium');
-      assert.equal(r?.record?.model, 'o4-mini');
-      assert.equal(failing.requests.length, 3, 'the provider retried 503 twice before the router fell back');
-      assert.equal(openai.requests.at(-1)!.authorization, 'Bearer sk-oa');
+      assert.equal(r?.record?.model, 'claude-sonnet-5', 'the next cheapest premium pair (80.7 at xhigh)');
+      assert.equal(failing.chats.length, 3, 'the provider retried 503 twice before the router fell back');
+      assert.equal(anthropic.chats.at(-1)!.authorization, 'sk-an');
     } finally {
       await failing.stop();
-      deepseek = await new FixtureServer({ apiKey: 'sk-ds', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start(port);
+      openai = await new FixtureServer({ apiKey: 'sk-oa', fixtures: OPENAI_FIXTURES }).start(port);
     }
   });
 
@@ -159,13 +171,13 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
   it('local-only mode keeps even premium requests on the machine', async () => {
     await setUserSetting('privacy.localOnly', true);
     try {
-      const before = [deepseek.requests.length, openai.requests.length];
+      const before = [deepseek.chats.length, openai.chats.length, anthropic.chats.length];
       const r = await explainAt('premium');
       // No local model meets premium: the local model answers anyway (basic, said in a notification);
       // nothing goes to a remote endpoint.
       assert.equal(r?.record?.model, 'r1-distill-test');
       assert.equal(r?.record?.tier, 'basic');
-      assert.deepEqual([deepseek.requests.length, openai.requests.length], before);
+      assert.deepEqual([deepseek.chats.length, openai.chats.length, anthropic.chats.length], before);
       const basic = await explainAt('basic');
       assert.equal(basic?.record?.model, 'r1-distill-test');
     } finally {
@@ -177,7 +189,7 @@ describe('routing inside VS Code: the cheapest model that meets the tier', funct
 describe('routing around an endpoint that is down', function () {
   this.timeout(60_000);
   it('a local server that does not answer is passed over with its reason', async () => {
-    const remote = await new FixtureServer({ apiKey: 'sk-ds2', fixtures: { 'deepseek-chat': 'deepseek-reasoner' } }).start();
+    const remote = await new FixtureServer({ apiKey: 'sk-ds2', fixtures: { 'deepseek-flash': 'deepseek-reasoner' } }).start();
     const dead = await new FixtureServer().start();
     const deadUrl = dead.url;
     await dead.stop();
@@ -186,13 +198,14 @@ describe('routing around an endpoint that is down', function () {
       await vscode.commands.executeCommand('costwise.setApiKey', { key: 'sk-ds2', endpoint: 'deepseek' });
       await setUserSetting('endpoint.baseUrl', deadUrl);
       await setUserSetting('endpoint.model', 'r1-distill-test');
+      await setUserSetting('routing.quality', { 'r1-distill-test': 14 });
       const r = await explainAt('basic');
-      assert.equal(r?.record?.model, 'deepseek-chat', 'the cheapest reachable basic-tier model');
+      assert.equal(r?.record?.model, 'deepseek-flash', 'the cheapest reachable basic-tier model');
       const panel = await whyThisModel();
       const dead = panel.shown?.rows.find((x) => x.model === 'r1-distill-test');
       assert.match(dead?.reason ?? JSON.stringify(panel.shown), /did not answer its last health check/);
     } finally {
-      for (const k of ['providers.deepseek', 'endpoint.baseUrl', 'endpoint.model']) await setUserSetting(k, undefined);
+      for (const k of ['providers.deepseek', 'endpoint.baseUrl', 'endpoint.model', 'routing.quality']) await setUserSetting(k, undefined);
       await remote.stop();
     }
   });
