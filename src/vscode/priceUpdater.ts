@@ -32,9 +32,10 @@ export class PriceUpdater implements vscode.Disposable {
     schedule = { firstMs: 30_000, everyMs: 3_600_000 },
   ) {
     this.subs = [vscode.workspace.registerTextDocumentContentProvider(this.view.scheme, this.view)];
+    const look = () => void this.updateIfDue().catch((e: Error) => this.output().error(`scheduled price update: ${e.message}`));
     const first = setTimeout(() => {
-      void this.updateIfDue();
-      this.timers.push(setInterval(() => void this.updateIfDue(), schedule.everyMs));
+      look();
+      this.timers.push(setInterval(look, schedule.everyMs));
     }, schedule.firstMs);
     this.timers.push(first);
   }
@@ -76,7 +77,7 @@ export class PriceUpdater implements vscode.Disposable {
     try {
       result = await fetchPriceUpdate({ url, store, previous: async () => store.read()?.providers ?? (await bundledUpstream()), now });
     } catch (e) {
-      result = { kind: 'rejected', reason: `could not store the update: ${(e as Error).message}` };
+      result = { kind: 'rejected', reason: `the update failed: ${(e as Error).message}` };
     }
     if (result.kind !== 'rejected') this.prices.invalidate();
     try {
