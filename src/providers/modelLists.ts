@@ -28,19 +28,20 @@ export class ModelListError extends Error {
 }
 
 const trim = (u: string) => u.replace(/\/+$/, '');
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A model list is a few hundred KB at most; more is refused rather than held in memory. */
 const MAX_BODY_BYTES = 8 << 20;
 
-async function readCapped(res: Response, max: number): Promise<string> {
+async function readCapped(res: Response, max: number, host: string): Promise<string> {
   if (!res.body) return '';
   const chunks: Uint8Array[] = [];
   let n = 0;
   for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
     n += c.length;
-    if (n > max) throw new ModelListError('malformed', `${new URL(res.url || 'http://unknown').host} sent a model list over ${max >> 20} MB`);
+    if (n > max) throw new ModelListError('malformed', `${host} sent a model list over ${max >> 20} MB`);
     chunks.push(c);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -54,7 +55,7 @@ async function getJson(url: string, headers: Record<string, string>, o: ListOpti
     // No redirects: a key is sent only to the origin it was entered for.
     res = await (o.fetch ?? fetch)(url, { headers: { accept: 'application/json', ...headers }, redirect: 'error', signal });
   } catch (e) {
-    if (signal.aborted && !o.signal?.aborted) throw new ModelListError('timeout', `${host} did not send its model list within ${Math.round((o.timeoutMs ?? 15_000) / 1000)} s`);
+    if (signal.aborted && !o.signal?.aborted) throw new ModelListError('timeout', `${host} did not send its model list within ${seconds(o.timeoutMs ?? 15_000)}`);
     if (o.signal?.aborted) throw new ModelListError('network', `listing the models of ${host} was cancelled`);
     const cause = (e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message;
     if (/redirect/i.test(cause)) throw new ModelListError('http', `${host} redirected the model list request elsewhere; Costwise reads it only from the configured address (the key goes nowhere else)`);
@@ -62,7 +63,7 @@ async function getJson(url: string, headers: Record<string, string>, o: ListOpti
   }
   let text: string;
   try {
-    text = await readCapped(res, MAX_BODY_BYTES);
+    text = await readCapped(res, MAX_BODY_BYTES, host);
   } catch (e) {
     if (e instanceof ModelListError) throw e;
     throw new ModelListError(signal.aborted ? 'timeout' : 'network', `${host} stopped sending its model list`);

@@ -83,6 +83,7 @@ describe('model lists: what a key can use, from each API’s own list', () => {
       ['{"object":"list"}', /without a "data" array/],
       ['{"data":[{"object":"model"}]}', /without "id"/],
       ['[1,2]', /not a JSON object/],
+      [' '.repeat(9 << 20), /over 8 MB/],
     ] as const) {
       await start({ wire: 'openai', models: [], rawBody });
       const e = await failure(list(server.origin));
