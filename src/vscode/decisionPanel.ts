@@ -36,6 +36,11 @@ export class DecisionPanel implements vscode.Disposable {
     return this.data;
   }
 
+  /** The webview has said `ready` (the handshake is done). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** How many candidate rows the webview last said it rendered (undefined until it has). */
   get renderedRows(): number | undefined {
     return this.rendered;

@@ -43,7 +43,9 @@ describe('"Why This Model?" panel', function () {
     assert.match(shown.priceData?.text ?? '', /^Prices from .+ price data \d+ days? old( \(stale\))?\.$/);
     assert.match(shown.thresholds, /premium ≥ \d+ · standard ≥ \d+ · basic ≥ \d+/);
     // The webview validated the message and rendered every candidate (it says how many rows it drew).
-    await waitFor('the webview to render the decision', () => (panel.renderedRows === shown.rows.length ? true : undefined), 20_000);
+    await waitFor('the webview to render the decision', () => (panel.renderedRows === shown.rows.length ? true : undefined), 20_000).catch((e: Error) => {
+      throw new Error(`${e.message} (rendered ${panel.renderedRows} of ${shown.rows.length} rows; ready ${panel.isReady}; visible ${panel.panel.visible}, column ${panel.panel.viewColumn})`);
+    });
     assert.ok(shown.rows.length > 1, 'chosen and rejected candidates are listed');
 
     // The answer's footer says which window the settled price was in, and until when.

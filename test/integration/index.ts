@@ -8,7 +8,9 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // Hardening last: its load test fills the ledger, which the routing tests' estimates learn from.
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort((a, b) => Number(a === 'hardening.test.js') - Number(b === 'hardening.test.js') || a.localeCompare(b));
-  for (const f of files) mocha.addFile(join(__dirname, f));
+  // COSTWISE_INTEGRATION_ONLY=a,b runs only the files whose names start with those words (while developing).
+  const only = process.env.COSTWISE_INTEGRATION_ONLY?.split(',').filter(Boolean);
+  for (const f of files) if (!only?.length || only.some((o) => f.startsWith(o))) mocha.addFile(join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const passed = runner.stats?.passes ?? 0;
