@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchActivation } from './activationBench';
 import { benchLedger } from './ledgerBench';
 import { benchLocalRuntime } from './localRuntimeBench';
 import { benchPricing } from './pricingBench';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('routing')) await benchRouting();
   if (!only.length || only.includes('report')) await benchReport();
   if (!only.length || only.includes('local')) await benchLocalRuntime();
+  if (!only.length || only.includes('activation')) await benchActivation();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2));

@@ -1,4 +1,4 @@
-// `npm run bench [-- tokens|ledger|providers|pricing|routing|report|local]`: builds and runs the benchmarks, printing tables.
+// `npm run bench [-- tokens|ledger|providers|pricing|routing|report|local|activation]`: builds and runs the benchmarks, printing tables.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { ensureModernNode } from './lib/node24.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await ensureModernNode();
 ensureDeps(root);
+await (await import('./build.mjs')).build(); // the activation benchmark loads dist/extension.js
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(1);
 const r = spawnSync(process.execPath, ['--expose-gc', join(root, 'out/bench/index.js'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
