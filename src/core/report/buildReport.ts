@@ -15,7 +15,8 @@ export interface ReportOptions {
   /** Current list prices of every catalog model (what-if). */
   catalog: PriceEntry[];
   /** Local options for the what-if: a label and its decode speed on this machine. */
-  local: Array<{ label: string; tokensPerSecond: number }>;
+  /** Local options at a decode speed; `source` says which measured hardware the speed comes from. */
+  local: Array<{ label: string; tokensPerSecond: number; source?: string }>;
   energy: EnergyPrice;
   /** Summaries of the other months of the year (folded elsewhere, e.g. in worker threads). */
   otherMonths?: MonthSummary[];
@@ -77,7 +78,7 @@ export function whatIf(fold: MonthFold, catalog: PriceEntry[], local: ReportOpti
   const generated = sum.outputTokens + (sum.reasoningTokens > sum.outputTokens ? sum.reasoningTokens : 0);
   for (const l of local) {
     const seconds = l.tokensPerSecond > 0 ? generated / l.tokensPerSecond : 0;
-    rows.push({ model: l.label, provider: 'local', kind: 'local', cost: generated ? energyCost(seconds, energy) : 0, note: `${l.tokensPerSecond.toFixed(1)} tokens/s here, ${energy.watts} W at $${energy.usdPerKwh}/kWh; prompt processing not counted` });
+    rows.push({ model: l.label, provider: 'local', kind: 'local', cost: generated ? energyCost(seconds, energy) : 0, note: `${l.tokensPerSecond.toFixed(1)} tokens/s here${l.source ? ` (${l.source})` : ''}, ${energy.watts} W at $${energy.usdPerKwh}/kWh; prompt processing not counted` });
   }
   return rows.sort((a, b) => (a.cost ?? Infinity) - (b.cost ?? Infinity));
 }
