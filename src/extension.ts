@@ -12,6 +12,7 @@ import { registerCommands } from './vscode/commands';
 import { DECISION_SCHEME, DecisionDocuments } from './vscode/decisionView';
 import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
+import { GpuBuilds } from './vscode/gpuBuilds';
 import { LocalModels } from './vscode/localModels';
 import { MarkdownDocument } from './vscode/markdownDocument';
 import { sweepOrphans } from './vscode/orphanSweep';
@@ -31,6 +32,9 @@ export function activate(context: vscode.ExtensionContext) {
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();
   const local = new LocalModels(context.globalStorageUri, context.extensionUri);
+  const gpuBuilds = new GpuBuilds(context.globalStorageUri.fsPath, context.globalState, (line) => local.log(line), () => local.log('GPU build installed'));
+  local.gpuBuilds = gpuBuilds;
+  const gpuProbe = setTimeout(() => void gpuBuilds.probe(settings.current().settings.local).catch(() => undefined), 2000);
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const explain = new ExplainController(context.extensionUri, settings, keys, ledger, systemClock, estimator, decisions, local);
   const statusBar = new StatusBarController(ledger, settings);
@@ -45,7 +49,7 @@ export function activate(context: vscode.ExtensionContext) {
     alerts,
     tierItem,
     store.watch(() => ledger.notifyExternalChange()),
-    { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
+    { dispose: () => (clearTimeout(sweep), clearTimeout(gpuProbe), ledger.dispose()) },
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
@@ -55,7 +59,7 @@ export function activate(context: vscode.ExtensionContext) {
       deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, ledgerDir: ledgerDir.fsPath }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, gpuBuilds }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }

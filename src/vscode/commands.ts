@@ -6,6 +6,7 @@ import type { DecisionDocuments } from './decisionView';
 import { ReportPanel } from './reportPanel';
 import type { ExplainController } from './explainController';
 import { downloadLocalModel, showLocalModels } from './localModelCommands';
+import type { GpuBuilds } from './gpuBuilds';
 import type { LocalModels } from './localModels';
 import type { MarkdownDocument } from './markdownDocument';
 import type { SettingsGateway } from './settingsGateway';
@@ -19,6 +20,7 @@ export interface CommandDeps {
   extensionUri: vscode.Uri;
   ledgerDir: string;
   local: LocalModels;
+  gpuBuilds: GpuBuilds;
   localView: MarkdownDocument;
 }
 
@@ -33,6 +35,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
     vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
     vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
+    vscode.commands.registerCommand('costwise.downloadGpuBuild', () => d.gpuBuilds.offer(d.settings.current().settings.local)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
   ];
 }

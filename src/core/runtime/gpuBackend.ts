@@ -22,6 +22,13 @@ export type BackendChoice =
   | { kind: 'gpu'; backend: GpuBackend; packages: string[]; gpuName: string }
   | { kind: 'cpu'; reason: string };
 
+/** Unpacked size of each package at NODE_LLAMA_CPP_VERSION, MB (du of the installed 3.22.1 packages), for the offer. */
+export const PACKAGE_MB: Record<string, number> = {
+  '@node-llama-cpp/linux-x64-cuda': 181,
+  '@node-llama-cpp/linux-x64-cuda-ext': 358,
+  '@node-llama-cpp/linux-x64-vulkan': 71,
+};
+
 export function packagesFor(backend: GpuBackend, cudaRuntime: boolean): string[] {
   if (backend === 'vulkan') return ['@node-llama-cpp/linux-x64-vulkan'];
   return cudaRuntime ? ['@node-llama-cpp/linux-x64-cuda'] : ['@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext'];
