@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseBackend, NODE_LLAMA_CPP_VERSION, offerState, packagesFor, type GpuProbe } from '../../src/core/runtime/gpuBackend';
+import { DEFAULT_GPU_REGISTRY, parseLocalSettings } from '../../src/core/localSettings';
 import { packumentUrl, releaseOf, sha512OfIntegrity } from '../../src/core/runtime/npmPackument';
 import { fetchGpuPackage, installedEntries, packageDir } from '../../src/runtime/gpuPackages';
 import { EmbeddedProvider } from '../../src/runtime/embeddedProvider';
@@ -40,6 +41,26 @@ describe('GPU build: which backend', () => {
     const root = join(__dirname, '..', '..', '..');
     assert.equal(JSON.parse(readFileSync(join(root, 'node_modules', 'node-llama-cpp', 'package.json'), 'utf8')).version, V);
     assert.equal(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies['node-llama-cpp'], V);
+  });
+});
+
+describe('GPU build: settings', () => {
+  it('costwise.local.gpu and costwise.local.gpuRegistry parse, and bad values are named', () => {
+    const bad: string[] = [];
+    const ok = parseLocalSettings({ 'local.gpu': 'vulkan', 'local.gpuRegistry': 'http://127.0.0.1:4873/' }, (k, m) => bad.push(`${k}: ${m}`));
+    assert.equal(ok.gpu, 'vulkan');
+    assert.equal(ok.gpuRegistry, 'http://127.0.0.1:4873');
+    assert.equal(bad.length, 0);
+    const d = parseLocalSettings({ 'local.gpu': 'metal', 'local.gpuRegistry': 'http://mirror.example/' }, (k, m) => bad.push(`${k}: ${m}`));
+    assert.equal(d.gpu, 'auto');
+    assert.equal(d.gpuRegistry, DEFAULT_GPU_REGISTRY);
+    assert.deepEqual(bad, ['local.gpu: must be auto, off, cuda or vulkan (got "metal"); using auto.', 'local.gpuRegistry: "http://mirror.example/" is not an https URL (or a loopback http one); using the default registry.']);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+    for (const k of ['costwise.local.gpu', 'costwise.local.gpuRegistry']) {
+      assert.equal(pkg.contributes.configuration.properties[k].scope, 'application', k);
+      assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(k), k);
+    }
+    assert.equal(pkg.contributes.configuration.properties['costwise.local.gpuRegistry'].default, DEFAULT_GPU_REGISTRY);
   });
 });
 

@@ -1,3 +1,6 @@
+import { DISTILLS, FULL_R1 } from '../runtime/distills';
+import { H200_PROVENANCE, H200_SPEEDS } from '../runtime/measuredSpeeds';
+import type { MeasuredGpuThroughput } from '../../shared/selfHosting';
 import type { MonthFold, MonthSummary } from '../ledger/monthFold';
 import type { MicroUsd } from '../money';
 import { costOf } from '../pricing/cost';
@@ -83,6 +86,14 @@ export function whatIf(fold: MonthFold, catalog: PriceEntry[], local: ReportOpti
   return rows.sort((a, b) => (a.cost ?? Infinity) - (b.cost ?? Infinity));
 }
 
+/** The H200's measured Q4_0 decode throughput at 1/4/16 parallel sequences (measuredSpeeds.ts). */
+function h200Throughput(): MeasuredGpuThroughput {
+  return {
+    hardware: `NVIDIA H200, measured ${H200_PROVENANCE.measuredOn} (llama.cpp, Q4_0, random weights of the real shapes)`,
+    rows: H200_SPEEDS.filter((r) => r.precision === 'Q4_0').map((r) => ({ model: DISTILLS.find((d) => d.key === r.distill)?.label ?? r.distill, decodeTps: { ...r.parallelDecodeTps } })),
+  };
+}
+
 /** Builds everything the report webview draws for one month. */
 export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
   const s = fold.summary();
@@ -140,6 +151,12 @@ export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
       usdPerCny: 0.14,
       fullR1: { serverCny: 2_200_000, amortizationMonths: 36, powerKw: 6, usdPerKwh: o.energy.usdPerKwh },
       distill: { hardwareUsd: 2000, amortizationMonths: 36, watts: o.energy.watts, hoursPerDay: 2, usdPerKwh: o.energy.usdPerKwh },
+      gpu: {
+        throughput: h200Throughput(),
+        // FACTS.md §4's rental figure for an H100-hour (CNY 200); an H200-hour is priced alike. Editable in the report.
+        usdPerGpuHour: Math.round(FULL_R1.h100HourCny * 0.14 * 100) / 100,
+        monthlyGeneratedTokens: s.tokens.output + (s.tokens.reasoning > s.tokens.output ? s.tokens.reasoning : 0),
+      },
     },
     year: [...(o.otherMonths ?? []).filter((m) => m.month.slice(0, 4) === fold.month.slice(0, 4) && m.month !== fold.month), s]
       .map((m) => ({ month: m.month, spend: m.total, requests: m.requests, localCost: m.localCost }))
