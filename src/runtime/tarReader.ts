@@ -27,66 +27,72 @@ export async function extractNpmTarball(tgz: string, dest: string, limits: Extra
   let bytes = 0;
   let entries = 0;
   let ended = false;
-  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-    for (;;) {
-      if (ended) break;
-      if (entry) {
-        if (entry.left > 0) {
-          if (!buf.length) break;
-          const take = buf.subarray(0, Math.min(entry.left, buf.length));
-          if (entry.fh) await entry.fh.write(take);
-          else entry.meta.push(Buffer.from(take));
-          entry.left -= take.length;
-          buf = buf.subarray(take.length);
-          if (entry.left > 0) break;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      for (;;) {
+        if (ended) break;
+        if (entry) {
+          if (entry.left > 0) {
+            if (!buf.length) break;
+            const take = buf.subarray(0, Math.min(entry.left, buf.length));
+            if (entry.fh) await entry.fh.write(take);
+            else entry.meta.push(Buffer.from(take));
+            entry.left -= take.length;
+            buf = buf.subarray(take.length);
+            if (entry.left > 0) break;
+          }
+          if (buf.length < entry.pad) break;
+          buf = buf.subarray(entry.pad);
+          await entry.fh?.close();
+          if (entry.kind === 'meta') longName = metaName(entry.path, Buffer.concat(entry.meta));
+          entry = undefined;
+          continue;
         }
-        if (buf.length < entry.pad) break;
-        buf = buf.subarray(entry.pad);
-        await entry.fh?.close();
-        if (entry.kind === 'meta') longName = metaName(entry.path, Buffer.concat(entry.meta));
-        entry = undefined;
-        continue;
+        if (buf.length < 512) break;
+        const h = buf.subarray(0, 512);
+        buf = buf.subarray(512);
+        if (h.every((b) => b === 0)) {
+          ended = true;
+          break;
+        }
+        checkSum(h);
+        if (++entries > limits.maxEntries) throw new TarError(`The archive has more than ${limits.maxEntries} entries.`);
+        const type = String.fromCharCode(h[156] || 48);
+        const size = octal(h.subarray(124, 136), 'size');
+        const pad = (512 - (size % 512)) % 512;
+        const ustarPrefix = h.subarray(257, 263).toString('latin1').startsWith('ustar') ? cstr(h.subarray(345, 500)) : '';
+        const rawName = longName ?? (ustarPrefix ? `${ustarPrefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100)));
+        longName = undefined;
+        if (type === 'x' || type === 'L') {
+          if (size > 65536) throw new TarError(`A ${type === 'x' ? 'PAX' : 'long-name'} header of ${size} bytes is not plausible.`);
+          entry = { path: type, left: size, pad, kind: 'meta', meta: [] };
+          continue;
+        }
+        if (type === 'g') {
+          entry = { path: 'g', left: size, pad, kind: 'meta', meta: [] };
+          continue;
+        }
+        const rel = safeRelative(rawName);
+        if (type === '5') {
+          if (rel) await mkdir(join(dest, rel), { recursive: true });
+          entry = { path: rawName, left: size, pad, kind: 'meta', meta: [] };
+          continue;
+        }
+        if (type !== '0' && type !== '7') throw new TarError(`The archive entry ${JSON.stringify(rawName)} is a ${typeName(type)}; only files and folders are accepted.`);
+        if (!rel) throw new TarError(`The archive entry ${JSON.stringify(rawName)} has no file name.`);
+        bytes += size;
+        if (bytes > limits.maxBytes) throw new TarError(`The archive unpacks to more than ${limits.maxBytes} bytes.`);
+        await mkdir(dirname(join(dest, rel)), { recursive: true });
+        const fh = await open(join(dest, rel), 'wx', 0o644);
+        files++;
+        entry = { path: rawName, left: size, pad, fh, kind: 'file', meta: [] };
       }
-      if (buf.length < 512) break;
-      const h = buf.subarray(0, 512);
-      buf = buf.subarray(512);
-      if (h.every((b) => b === 0)) {
-        ended = true;
-        break;
-      }
-      checkSum(h);
-      if (++entries > limits.maxEntries) throw new TarError(`The archive has more than ${limits.maxEntries} entries.`);
-      const type = String.fromCharCode(h[156] || 48);
-      const size = octal(h.subarray(124, 136), 'size');
-      const pad = (512 - (size % 512)) % 512;
-      const ustarPrefix = h.subarray(257, 263).toString('latin1').startsWith('ustar') ? cstr(h.subarray(345, 500)) : '';
-      const rawName = longName ?? (ustarPrefix ? `${ustarPrefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100)));
-      longName = undefined;
-      if (type === 'x' || type === 'L') {
-        if (size > 65536) throw new TarError(`A ${type === 'x' ? 'PAX' : 'long-name'} header of ${size} bytes is not plausible.`);
-        entry = { path: type, left: size, pad, kind: 'meta', meta: [] };
-        continue;
-      }
-      if (type === 'g') {
-        entry = { path: 'g', left: size, pad, kind: 'meta', meta: [] };
-        continue;
-      }
-      const rel = safeRelative(rawName);
-      if (type === '5') {
-        if (rel) await mkdir(join(dest, rel), { recursive: true });
-        entry = { path: rawName, left: size, pad, kind: 'meta', meta: [] };
-        continue;
-      }
-      if (type !== '0' && type !== '7') throw new TarError(`The archive entry ${JSON.stringify(rawName)} is a ${typeName(type)}; only files and folders are accepted.`);
-      if (!rel) throw new TarError(`The archive entry ${JSON.stringify(rawName)} has no file name.`);
-      bytes += size;
-      if (bytes > limits.maxBytes) throw new TarError(`The archive unpacks to more than ${limits.maxBytes} bytes.`);
-      await mkdir(dirname(join(dest, rel)), { recursive: true });
-      const fh = await open(join(dest, rel), 'wx', 0o644);
-      files++;
-      entry = { path: rawName, left: size, pad, fh, kind: 'file', meta: [] };
     }
+  } catch (e) {
+    gunzip.destroy();
+    await entry?.fh?.close().catch(() => undefined);
+    throw e;
   }
   if (entry?.fh) await entry.fh.close();
   if (entry || !ended) throw new TarError('The archive ends in the middle of an entry.');

@@ -127,16 +127,22 @@ describe('GPU build: download, verification and unpacking against a loopback reg
 
   it('cancelled midway keeps the partial file and resumes it with a Range request', async () => {
     reg = await startLoopbackRegistry([{ name: VULKAN, version: V, tarball: good }]);
-    reg.stallAfter = 100_000;
-    const ac = new AbortController();
-    await assert.rejects(fetchIt(ac.signal, (p) => p.received >= 100_000 && ac.abort()), /cancelled; it will resume/);
+    reg.stallAfter = 100_000; // the server sends this much, then holds the connection open
     const partial = join(dir, 'gpu', 'downloads', `@node-llama-cpp+linux-x64-vulkan-${V}.tgz.partial`);
-    const kept = statSync(partial).size;
-    assert.ok(kept > 0 && kept <= 100_000, String(kept));
+    const ac = new AbortController();
+    // Cancel once everything the server sent is on disk (a condition, not a delay).
+    const cancelWhenWritten = async () => {
+      while ((existsSync(partial) ? statSync(partial).size : 0) < 100_000) await new Promise((r) => setTimeout(r, 10));
+      ac.abort();
+    };
+    let waiting: Promise<void> | undefined;
+    await assert.rejects(fetchIt(ac.signal, (p) => void (p.received >= 100_000 && (waiting ??= cancelWhenWritten()))), /cancelled; it will resume/);
+    await waiting;
+    assert.equal(statSync(partial).size, 100_000);
     assert.equal(installedEntries(dir, [VULKAN], V), undefined);
     const r = await fetchIt();
-    assert.equal(r.resumedFrom, kept);
-    assert.equal(reg.requests.at(-1)!.range, `bytes=${kept}-`);
+    assert.equal(r.resumedFrom, 100_000);
+    assert.equal(reg.requests.at(-1)!.range, 'bytes=100000-');
     assert.deepEqual(readFileSync(join(r.dir, 'bins', 'payload.bin')), big);
   });
 
