@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext) {
     tierItem,
     store.watch(() => ledger.notifyExternalChange()),
     { dispose: () => (clearTimeout(sweep), clearTimeout(gpuProbe), ledger.dispose()) },
+    settings.onDidChange(() => void gpuBuilds.probe(settings.current().settings.local).catch(() => undefined)),
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
