@@ -13,6 +13,7 @@ import { registerCommands } from './vscode/commands';
 import { DECISION_VIEW_TYPE, DecisionPanels } from './vscode/decisionPanel';
 import { ExplainController } from './vscode/explainController';
 import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './vscode/explainPanel';
+import { GpuBuilds } from './vscode/gpuBuilds';
 import { LocalModels } from './vscode/localModels';
 import { MarkdownDocument } from './vscode/markdownDocument';
 import { ModelListService } from './vscode/modelListService';
@@ -37,6 +38,9 @@ export function activate(context: vscode.ExtensionContext) {
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionPanels(context.extensionUri);
   const local = new LocalModels(context.globalStorageUri, context.extensionUri);
+  const gpuBuilds = new GpuBuilds(context.globalStorageUri.fsPath, context.globalState, (line) => local.log(line), () => local.log('GPU build installed'));
+  local.gpuBuilds = gpuBuilds;
+  const gpuProbe = setTimeout(() => void gpuBuilds.probe(settings.current().settings.local).catch(() => undefined), 2000);
   const localView = new MarkdownDocument('costwise-local', 'local-models.md');
   const prices = new PriceService(settings, new PriceStore(vscode.Uri.joinPath(context.globalStorageUri, 'prices').fsPath), systemClock);
   const updater = new PriceUpdater(settings, prices, systemClock);
@@ -57,7 +61,8 @@ export function activate(context: vscode.ExtensionContext) {
     alerts,
     tierItem,
     deferred(() => store.watch(() => ledger.notifyExternalChange())),
-    { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
+    { dispose: () => (clearTimeout(sweep), clearTimeout(gpuProbe), ledger.dispose()) },
+    settings.onDidChange(() => void gpuBuilds.probe(settings.current().settings.local).catch(() => undefined)),
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
         explain.adoptRestoredPanel(ExplainPanel.revive(panel, context.extensionUri, state, explain.makePanelMessageHandler())),
@@ -69,7 +74,7 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     vscode.workspace.registerTextDocumentContentProvider(modelsView.scheme, modelsView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater, modelLists, modelsView }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater, modelLists, modelsView, gpuBuilds }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, decisions, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
 }

@@ -1,3 +1,5 @@
+import type { GpuSetting } from './runtime/gpuBackend';
+
 /** How Costwise runs and finds local models (costwise.local.*). */
 export interface LocalRuntimeSettings {
   /** Run a GGUF model itself (node-llama-cpp in a child process). */
@@ -12,9 +14,16 @@ export interface LocalRuntimeSettings {
   discovery: boolean;
   /** More OpenAI-compatible local servers to look at. */
   serverUrls: string[];
+  /** Which llama.cpp build runs the embedded model: auto (a GPU build when a GPU is found, with consent), off, cuda, vulkan. */
+  gpu: GpuSetting;
+  /** The npm registry GPU builds are fetched from (HTTPS, or loopback HTTP for tests). */
+  gpuRegistry: string;
 }
 
-export const DEFAULT_LOCAL: LocalRuntimeSettings = { embedded: true, modelPath: '', threads: 0, contextSize: 8192, idleMinutes: 10, discovery: true, serverUrls: [] };
+/** The public npm registry: the default of costwise.local.gpuRegistry. */
+export const DEFAULT_GPU_REGISTRY = 'https://registry.npmjs.org';
+
+export const DEFAULT_LOCAL: LocalRuntimeSettings = { embedded: true, modelPath: '', threads: 0, contextSize: 8192, idleMinutes: 10, discovery: true, serverUrls: [], gpu: 'auto', gpuRegistry: DEFAULT_GPU_REGISTRY };
 
 export function parseLocalSettings(raw: Record<string, unknown>, bad: (setting: string, message: string) => void): LocalRuntimeSettings {
   const out = { ...DEFAULT_LOCAL, serverUrls: [] as string[] };
@@ -45,7 +54,24 @@ export function parseLocalSettings(raw: Record<string, unknown>, bad: (setting: 
       else bad('local.serverUrls', `${JSON.stringify(u)} is not a loopback http(s) URL; only servers on this machine are local.`);
     }
   } else if (urls !== undefined && urls !== null) bad('local.serverUrls', 'must be a list of URLs.');
+  const gpu = raw['local.gpu'];
+  if (gpu === 'auto' || gpu === 'off' || gpu === 'cuda' || gpu === 'vulkan') out.gpu = gpu;
+  else if (gpu !== undefined && gpu !== null) bad('local.gpu', `must be auto, off, cuda or vulkan (got ${JSON.stringify(gpu)}); using auto.`);
+  const registry = raw['local.gpuRegistry'];
+  if (typeof registry === 'string' && registry.trim()) {
+    if (isHttpsOrLoopback(registry.trim())) out.gpuRegistry = registry.trim().replace(/\/+$/, '');
+    else bad('local.gpuRegistry', `${JSON.stringify(registry)} is not an https URL (or a loopback http one); using the default registry.`);
+  } else if (registry !== undefined && registry !== null && registry !== '') bad('local.gpuRegistry', 'must be a URL.');
   return out;
+}
+
+function isHttpsOrLoopback(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
 }
 
 function isLoopbackUrl(s: string): boolean {

@@ -2,6 +2,7 @@
 // message over IPC (the token travels there, never in argv or the environment); the child answers
 // `ready` with its URL, reports each generation, and exits when told to or when the parent goes away.
 import { startLlamaServer, type LlamaServer } from './llamaServer';
+import { redirectPackages } from './packageRedirect';
 import type { ChildMessage, ParentMessage } from './runtimeProtocol';
 
 let server: LlamaServer | undefined;
@@ -21,10 +22,20 @@ async function stop(code: number): Promise<never> {
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'stop') void stop(0);
   if (m.type !== 'start') return;
-  startLlamaServer({ ...m.options, onGenerationEnd: (g) => send({ type: 'generation', report: g }) }).then(
+  const { gpu, ...options } = m.options;
+  let redirectFailure: string | undefined;
+  if (gpu) {
+    try {
+      redirectPackages(gpu.packages);
+    } catch (e) {
+      redirectFailure = `the ${gpu.backend} build could not be located (${e instanceof Error ? e.message : String(e)})`;
+    }
+  }
+  startLlamaServer({ ...options, ...(gpu && !redirectFailure ? { gpu: gpu.backend } : {}), onGenerationEnd: (g) => send({ type: 'generation', report: g }) }).then(
     (s) => {
       server = s;
-      send({ type: 'ready', url: s.url, modelId: s.modelId, loadMs: s.loadMs, contextSize: s.contextSize });
+      const gpuFallback = redirectFailure ?? s.gpuFallback;
+      send({ type: 'ready', url: s.url, modelId: s.modelId, loadMs: s.loadMs, contextSize: s.contextSize, backend: s.backend, ...(gpuFallback ? { gpuFallback } : {}) });
     },
     (e: unknown) => {
       send({ type: 'failed', message: e instanceof Error ? e.message : String(e) });

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { GenerationReport } from './llamaServer';
-import type { ChildMessage, ParentMessage } from './runtimeProtocol';
+import type { ChildMessage, GpuRequest, ParentMessage, RuntimeBackend } from './runtimeProtocol';
 
 export interface EmbeddedRuntimeOptions {
   /** The child's entry script (dist/localRuntime.js in the VSIX). */
@@ -15,12 +15,14 @@ export interface EmbeddedRuntimeOptions {
   startTimeoutMs?: number;
   /** Binds this port instead of a random one (tests serve on LM Studio's port this way). */
   port?: number;
+  /** Run on this GPU build (packages fetched with consent); the child falls back to the CPU build, saying why. */
+  gpu?: GpuRequest;
   onEvent?: (e: RuntimeEvent) => void;
 }
 
 export type RuntimeEvent =
   | { type: 'starting'; modelPath: string }
-  | { type: 'ready'; modelId: string; loadMs: number; url: string }
+  | { type: 'ready'; modelId: string; loadMs: number; url: string; backend: RuntimeBackend; gpuFallback?: string }
   | { type: 'generation'; report: GenerationReport }
   | { type: 'stopped'; reason: 'idle' | 'requested' }
   | { type: 'crashed'; message: string };
@@ -55,6 +57,8 @@ export class EmbeddedRuntime {
   private leases = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly token = randomBytes(24).toString('base64url');
+  /** The build the running child uses ('cpu' until one is ready). */
+  backend: RuntimeBackend = 'cpu';
   /** Decode speed measured over recent generations (tokens/s), once there is one. */
   measuredTokensPerSecond: number | undefined;
 
@@ -127,7 +131,8 @@ export class EmbeddedRuntime {
       child.on('message', (m: ChildMessage) => {
         if (m.type === 'ready') {
           clearTimeout(timeout);
-          this.o.onEvent?.({ type: 'ready', modelId: m.modelId, loadMs: m.loadMs, url: m.url });
+          this.backend = m.backend;
+          this.o.onEvent?.({ type: 'ready', modelId: m.modelId, loadMs: m.loadMs, url: m.url, backend: m.backend, ...(m.gpuFallback ? { gpuFallback: m.gpuFallback } : {}) });
           resolve({ url: m.url, modelId: m.modelId });
         } else if (m.type === 'failed') {
           clearTimeout(timeout);
@@ -149,7 +154,7 @@ export class EmbeddedRuntime {
     r.ready.catch(() => undefined);
     this.send(child, {
       type: 'start',
-      options: { modelPath: this.o.modelPath, token: this.token, threads: this.o.threads, ...(this.o.contextSize ? { contextSize: this.o.contextSize } : {}), ...(this.o.port ? { port: this.o.port } : {}) },
+      options: { modelPath: this.o.modelPath, token: this.token, threads: this.o.threads, ...(this.o.contextSize ? { contextSize: this.o.contextSize } : {}), ...(this.o.port ? { port: this.o.port } : {}), ...(this.o.gpu ? { gpu: this.o.gpu } : {}) },
     });
     this.running = r;
     return r;

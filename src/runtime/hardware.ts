@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
+import type { GpuProbe } from '../core/runtime/gpuBackend';
 import type { Hardware } from '../core/runtime/hardwareAdvisor';
 
 /** Physical cores (hyper-threads counted once) from /proc/cpuinfo, else the logical count. */
@@ -59,4 +60,25 @@ export async function probeHardware(): Promise<Hardware> {
 /** Threads for the embedded runtime: physical cores - 1 (oversubscription collapses ggml), at least 1. */
 export function defaultThreads(): number {
   return Math.max(1, physicalCores() - 1);
+}
+
+let libraries: Promise<string> | undefined;
+
+/** The dynamic linker's library list (ldconfig -p), asked once; empty when it cannot be read. */
+function linkerLibraries(): Promise<string> {
+  return (libraries ??= new Promise((resolve) => {
+    execFile('ldconfig', ['-p'], { timeout: 2000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => resolve(err ? '' : stdout));
+  }));
+}
+
+/** What the GPU-build choice needs to know: an NVIDIA GPU, a Vulkan loader, the CUDA 13 runtime. */
+export async function probeGpu(): Promise<GpuProbe> {
+  const [gpu, libs] = await Promise.all([nvidiaGpu(), process.platform === 'linux' ? linkerLibraries() : Promise.resolve('')]);
+  return {
+    platform: process.platform,
+    arch: process.arch,
+    ...(gpu ? { nvidia: gpu } : {}),
+    vulkanLoader: /\blibvulkan\.so\.1\b/.test(libs),
+    cudaRuntime: /\blibcudart\.so\.13\b/.test(libs) && /\blibcublas\.so\.13\b/.test(libs),
+  };
 }

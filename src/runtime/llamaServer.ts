@@ -15,8 +15,9 @@ interface Chat {
   dispose(o?: { disposeSequence?: boolean }): void;
 }
 interface Model { tokenize(text: string): unknown[]; trainContextSize: number; dispose(): Promise<void> }
+interface Llama { gpu: string | false; loadModel(o: { modelPath: string }): Promise<Model>; dispose(): Promise<void> }
 interface NodeLlamaCpp {
-  getLlama(o: Record<string, unknown>): Promise<{ loadModel(o: { modelPath: string }): Promise<Model>; dispose(): Promise<void> }>;
+  getLlama(o: Record<string, unknown>): Promise<Llama>;
   LlamaChat: new (o: { contextSequence: Sequence; autoDisposeSequence?: boolean }) => Chat;
 }
 
@@ -34,6 +35,8 @@ export interface LlamaServerOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   contextSize?: number;
+  /** Run on this GPU build (its packages must be resolvable); falls back to the CPU build, saying why. */
+  gpu?: 'cuda' | 'vulkan';
   /** Called after each generation (measured speed for routing and pricing; tests time cancellation). */
   onGenerationEnd?: (g: GenerationReport) => void;
 }
@@ -52,6 +55,9 @@ export interface LlamaServer {
   modelId: string;
   loadMs: number;
   contextSize: number;
+  backend: 'cpu' | 'cuda' | 'vulkan';
+  /** Why the requested GPU build is not in use, when it is not. */
+  gpuFallback?: string;
   close(): Promise<void>;
 }
 
@@ -88,6 +94,38 @@ function toHistory(messages: ChatCompletionRequest['messages']): unknown[] {
   return messages.map((m) => (m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content }));
 }
 
+const describe = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+
+/**
+ * node-llama-cpp on the requested GPU build (prebuilt only, never compiled), the model offloaded to it;
+ * when the build or the model does not load there, the CPU build, with the reason.
+ */
+async function loadOnBackend(lib: NodeLlamaCpp, o: LlamaServerOptions): Promise<{ llama: Llama; model: Model; gpuFallback?: string }> {
+  const cpu = () => lib.getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: o.threads });
+  if (!o.gpu) {
+    const llama = await cpu();
+    return { llama, model: await llama.loadModel({ modelPath: o.modelPath }) };
+  }
+  let gpuFallback: string;
+  try {
+    const llama = await lib.getLlama({ gpu: o.gpu, build: 'never', usePrebuiltBinaries: true, progressLogs: false, logLevel: 'error', maxThreads: o.threads });
+    if (llama.gpu !== o.gpu) {
+      await llama.dispose();
+      throw new Error(`node-llama-cpp loaded the ${String(llama.gpu)} build instead`);
+    }
+    try {
+      return { llama, model: await llama.loadModel({ modelPath: o.modelPath }) };
+    } catch (e) {
+      await llama.dispose();
+      gpuFallback = `the model did not load on the ${o.gpu} build (${describe(e)})`;
+    }
+  } catch (e) {
+    gpuFallback = `the ${o.gpu} build did not load (${describe(e)})`;
+  }
+  const llama = await cpu();
+  return { llama, model: await llama.loadModel({ modelPath: o.modelPath }), gpuFallback };
+}
+
 /**
  * Loads a GGUF model with node-llama-cpp and serves it as an OpenAI-compatible chat-completions
  * endpoint on loopback: streamed `reasoning_content` and `content` deltas and exact token usage, one
@@ -99,8 +137,8 @@ export async function startLlamaServer(o: LlamaServerOptions): Promise<LlamaServ
   if (!o.openAccess && (!o.token || o.token.length < 16)) throw new Error('The embedded runtime needs a session token of at least 16 characters.');
   const started = Date.now();
   const lib = (await import('node-llama-cpp')) as unknown as NodeLlamaCpp;
-  const llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: 'error', maxThreads: o.threads });
-  const model = await llama.loadModel({ modelPath: o.modelPath });
+  const { llama, model, gpuFallback } = await loadOnBackend(lib, o);
+  const backend = llama.gpu === false ? 'cpu' : (llama.gpu as 'cuda' | 'vulkan');
   const contextSize = Math.min(o.contextSize ?? 8192, model.trainContextSize || 8192);
   const context = await (model as unknown as { createContext(o: Record<string, unknown>): Promise<{ getSequence(): Sequence; dispose(): Promise<void> }> }).createContext({
     contextSize,
@@ -218,6 +256,8 @@ export async function startLlamaServer(o: LlamaServerOptions): Promise<LlamaServ
     modelId,
     loadMs,
     contextSize,
+    backend,
+    ...(gpuFallback ? { gpuFallback } : {}),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -61,4 +61,6 @@ export interface SelfHostingInputs {
   usdPerCny: number;
   fullR1: { serverCny: number; amortizationMonths: number; powerKw: number; usdPerKwh: number };
   distill: { hardwareUsd: number; amortizationMonths: number; watts: number; hoursPerDay: number; usdPerKwh: number };
+  /** A distill on a rented GPU, from measured throughput (which hardware is named in it). */
+  gpu: { throughput: import('./selfHosting').MeasuredGpuThroughput; usdPerGpuHour: number; monthlyGeneratedTokens: number };
 }

@@ -34,3 +34,33 @@ export function breakEven(a: SelfHostingAssumptions): BreakEven[] {
   });
   return [row('Full DeepSeek-R1 on 8 x H100 (owned)', r1Monthly, r1Hardware), row('An R1 distill on your own workstation', dMonthly, a.distill.hardwareUsd)];
 }
+
+/** Decode throughput measured on one GPU at 1, 4 and 16 parallel sequences (tokens/s in all). */
+export interface MeasuredGpuThroughput {
+  /** Which hardware and when, e.g. 'NVIDIA H200, measured 2026-11-30'. */
+  hardware: string;
+  rows: Array<{ model: string; decodeTps: { 1: number; 4: number; 16: number } }>;
+}
+
+export interface GpuTokenCost {
+  model: string;
+  batch: 1 | 4 | 16;
+  tokensPerGpuHour: number;
+  usdPerMillionTokens: number;
+  /** GPU-hours this month's generated tokens take at that batch size, priced per hour. */
+  monthlyUsd: number;
+}
+
+/**
+ * Renting the measured GPU by the hour: what a million generated tokens cost at each batch size, and what
+ * this month's generated tokens would have cost. Batching multiplies throughput (several requests share
+ * each read of the weights) only when that many requests are in flight at once.
+ */
+export function rentedGpuCost(t: MeasuredGpuThroughput, usdPerGpuHour: number, monthlyGeneratedTokens: number): GpuTokenCost[] {
+  return t.rows.flatMap((r) =>
+    ([1, 4, 16] as const).map((batch) => {
+      const tokensPerGpuHour = r.decodeTps[batch] * 3600;
+      return { model: r.model, batch, tokensPerGpuHour, usdPerMillionTokens: (usdPerGpuHour / tokensPerGpuHour) * 1e6, monthlyUsd: (monthlyGeneratedTokens / tokensPerGpuHour) * usdPerGpuHour };
+    }),
+  );
+}

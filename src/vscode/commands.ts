@@ -8,6 +8,7 @@ import type { DecisionPanel, DecisionPanels } from './decisionPanel';
 import { ReportPanel } from './reportPanel';
 import type { ExplainController } from './explainController';
 import { downloadLocalModel, showLocalModels } from './localModelCommands';
+import type { GpuBuilds } from './gpuBuilds';
 import type { LocalModels } from './localModels';
 import type { MarkdownDocument } from './markdownDocument';
 import type { ModelListService } from './modelListService';
@@ -23,6 +24,7 @@ export interface CommandDeps {
   extensionUri: vscode.Uri;
   ledgerDir: string;
   local: LocalModels;
+  gpuBuilds: GpuBuilds;
   localView: MarkdownDocument;
   prices: PriceService;
   updater: PriceUpdater;
@@ -41,6 +43,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
     vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
     vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
+    vscode.commands.registerCommand('costwise.downloadGpuBuild', () => d.gpuBuilds.offer(d.settings.current().settings.local)),
     vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
     vscode.commands.registerCommand('costwise.checkPrices', (arg?: { update?: boolean }) => d.updater.checkPrices(arg)),
     vscode.commands.registerCommand('costwise.showModels', (arg?: { refresh?: boolean }) => showModels({ ...d, view: d.modelsView }, arg)),

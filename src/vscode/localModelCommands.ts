@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { energyPer1kTokens } from '../core/pricing/energy';
 import { formatUsd } from '../core/money';
+import { CPU_PROVENANCE, describeProvenance, H200_PROVENANCE } from '../core/runtime/measuredSpeeds';
 import { adviseDistills, fullR1WhatIf, gb, recommendedDistill, type DistillAdvice, type Hardware } from '../core/runtime/hardwareAdvisor';
 import { probeHardware } from '../runtime/hardware';
 import { downloadModel, DownloadError } from '../runtime/modelDownload';
@@ -27,7 +28,7 @@ export async function downloadLocalModel(local: LocalModels, settings: SettingsG
       advice.map((a) => ({
         label: `${a.fit === 'no' ? '$(warning) ' : ''}${a.distill.label}${a === best ? '  (recommended)' : ''}`,
         description: `${gb(a.distill.fileBytes)} · ${FIT_TEXT[a.fit]}`,
-        detail: a.tokensPerSecond ? `About ${a.tokensPerSecond[0]}–${a.tokensPerSecond[1]} tokens/s here (${a.note}).` : a.note,
+        detail: a.tokensPerSecond ? `About ${a.tokensPerSecond[0]}–${a.tokensPerSecond[1]} tokens/s here (${a.note}; ${a.source}).` : a.note,
         advice: a,
       })),
       { title: 'Costwise: Download Local Model', placeHolder: `This machine: ${gb(hw.totalMemoryBytes)} memory, ${hw.physicalCores} cores${hw.gpuName ? `, ${hw.gpuName}` : ''}` },
@@ -126,14 +127,16 @@ function hardwareMarkdown(hw: Hardware, energy: { watts: number; usdPerKwh: numb
   const row = (a: DistillAdvice) => {
     const tps = a.tokensPerSecond;
     const per1k = tps ? formatUsd(energyPer1kTokens((tps[0] + tps[1]) / 2, energy)) : '—';
-    return `| ${a.distill.label}${a === best ? ' (recommended)' : ''} | ${gb(a.distill.fileBytes)} | ${gb(a.distill.memoryBytes)} | ${FIT_TEXT[a.fit]} | ${tps ? `${tps[0]}–${tps[1]}` : '—'} | ${per1k} |`;
+    return `| ${a.distill.label}${a === best ? ' (recommended)' : ''} | ${gb(a.distill.fileBytes)} | ${gb(a.distill.memoryBytes)} | ${FIT_TEXT[a.fit]} | ${tps ? `${tps[0]}–${tps[1]}` : '—'} | ${per1k} | ${a.source ?? '—'} |`;
   };
   return [
     `## This machine: ${gb(hw.totalMemoryBytes)} memory, ${hw.physicalCores} physical cores${hw.gpuName ? `, ${hw.gpuName} (${gb(hw.gpuMemoryBytes!)})` : ', no GPU seen'}`,
     '',
-    '| distill (Q4_K_M) | file | memory | fit | tokens/s (rough) | energy per 1k tokens |',
-    '|---|---:|---:|---|---:|---:|',
+    '| distill (Q4_K_M) | file | memory | fit | tokens/s (rough) | energy per 1k tokens | speed from |',
+    '|---|---:|---:|---|---:|---:|---|',
     ...advice.map(row),
+    '',
+    `Speeds come from measurements (docs/bench-gpu.md): ${describeProvenance(H200_PROVENANCE)}; and ${describeProvenance(CPU_PROVENANCE)}. Once the embedded model has answered, its own measured speed replaces these.`,
     '',
     `The full DeepSeek-R1 (671B parameters, ~37B active) needs ${fullR1WhatIf(hw).map((w) => `${gb(w.weightsBytes)} at ${w.precision}`).join(', ')} for its weights alone — a multi-GPU server (8 x H100 80 GB at full precision), not a workstation.`,
   ].join('\n');

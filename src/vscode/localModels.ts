@@ -9,6 +9,7 @@ import { adviseDistills } from '../core/runtime/hardwareAdvisor';
 import type { CostwiseSettings } from '../core/settings';
 import { discoverLocalServers, DiscoveryCache, lastMisses, type LocalServer } from '../runtime/discovery';
 import { EmbeddedRuntime, type RuntimeEvent } from '../runtime/embeddedRuntime';
+import type { GpuBuilds } from './gpuBuilds';
 import { readGgufInfo } from '../runtime/ggufInfo';
 import { defaultThreads, physicalCores } from '../runtime/hardware';
 import type { Endpoint } from './routingContext';
@@ -33,6 +34,9 @@ export class LocalModels implements vscode.Disposable {
   private get output(): vscode.LogOutputChannel {
     return (this.outputChannel ??= vscode.window.createOutputChannel('Costwise Local Models', { log: true }));
   }
+  /** GPU builds on demand (set by the composition root). */
+  gpuBuilds: GpuBuilds | undefined;
+  private gpuChecked = false;
 
   constructor(
     private readonly storage: vscode.Uri,
@@ -63,7 +67,12 @@ export class LocalModels implements vscode.Disposable {
       return undefined;
     }
     const threads = s.local.threads || defaultThreads();
-    const key = JSON.stringify([file, threads, s.local.contextSize, s.local.idleMinutes]);
+    const gpu = this.gpuBuilds?.request(s.local);
+    const key = JSON.stringify([file, threads, s.local.contextSize, s.local.idleMinutes, gpu]);
+    if (!this.gpuChecked && this.gpuBuilds) {
+      this.gpuChecked = true;
+      void this.gpuBuilds.refresh(s.local).catch((e: unknown) => this.output.warn(`GPU check failed: ${String(e)}`));
+    }
     if (this.embedded?.key !== key) {
       void this.embedded?.runtime.stop();
       const runtime = new EmbeddedRuntime({
@@ -72,6 +81,7 @@ export class LocalModels implements vscode.Disposable {
         threads,
         contextSize: s.local.contextSize,
         idleMs: s.local.idleMinutes * 60_000,
+        ...(gpu ? { gpu } : {}),
         onEvent: (e) => this.onRuntimeEvent(e),
       });
       this.embedded = { key, runtime };
@@ -165,7 +175,10 @@ export class LocalModels implements vscode.Disposable {
     this.recentEvents.push(`${new Date().toISOString()} ${e.type}${'message' in e ? `: ${e.message}` : 'url' in e ? ` ${e.url}` : ''}`);
     if (this.recentEvents.length > 20) this.recentEvents.shift();
     if (e.type === 'starting') this.output.info(`Starting the embedded model ${e.modelPath}`);
-    if (e.type === 'ready') this.output.info(`Embedded model ${e.modelId} ready in ${e.loadMs} ms`);
+    if (e.type === 'ready') {
+      this.output.info(`Embedded model ${e.modelId} ready in ${e.loadMs} ms on the ${e.backend} build`);
+      this.gpuBuilds?.noteReady(e.backend, e.gpuFallback);
+    }
     if (e.type === 'generation') this.output.info(`Generated ${e.report.completionTokens} tokens in ${e.report.generationMs} ms (${e.report.stopReason})`);
     if (e.type === 'stopped') this.output.info(`Embedded model stopped (${e.reason})`);
     if (e.type === 'crashed') {
@@ -175,6 +188,10 @@ export class LocalModels implements vscode.Disposable {
         if (pick === 'Show Log') this.output.show();
       });
     }
+  }
+
+  log(line: string): void {
+    this.output.info(line);
   }
 
   dispose(): void {

@@ -179,7 +179,7 @@ export async function buildFor(deps: ReportDeps, month: string): Promise<ReportD
   const runtime = deps.local.runtime(settings);
   const local = adviseDistills(hw)
     .filter((a) => a.tokensPerSecond)
-    .map((a) => ({ label: `${a.distill.label} (local)`, tokensPerSecond: (a.tokensPerSecond![0] + a.tokensPerSecond![1]) / 2 }));
+    .map((a) => ({ label: `${a.distill.label} (local)`, tokensPerSecond: (a.tokensPerSecond![0] + a.tokensPerSecond![1]) / 2, ...(a.source ? { source: a.source } : {}) }));
   if (runtime?.measuredTokensPerSecond) local.unshift({ label: 'Your embedded model (measured)', tokensPerSecond: runtime.measuredTokensPerSecond });
   return buildReport(fold, {
     months: [...new Set([...months, localMonthKey(now), month])].sort().reverse(),

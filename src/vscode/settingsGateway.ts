@@ -36,6 +36,8 @@ const KEYS = [
   'local.hardwareUsdPerHour',
   'local.embedded',
   'local.modelPath',
+  'local.gpu',
+  'local.gpuRegistry',
   'local.threads',
   'local.contextSize',
   'local.idleMinutes',

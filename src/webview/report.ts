@@ -1,7 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import type { ReportData } from '../shared/reportData';
 import { isHostToReportView, type ReportViewState, type ReportViewToHost } from '../shared/reportProtocol';
-import { breakEven, type SelfHostingAssumptions } from '../shared/selfHosting';
+import { breakEven, rentedGpuCost, type SelfHostingAssumptions } from '../shared/selfHosting';
 import { formatUsd, formatUsdExact } from '../shared/usd';
 import { filterRows, sortRows, type SortKey } from './reportTable';
 
@@ -261,6 +261,31 @@ function selfHostingSection(d: ReportData): HTMLElement {
       field('Amortisation (months)', () => a.fullR1.amortizationMonths, (v) => ((a.fullR1.amortizationMonths = v || 1), (a.distill.amortizationMonths = v || 1)), '1'),
     ),
     el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'option'), el('th', { class: 'num' }, 'owning costs'), el('th', {}, 'break-even'), el('th', { class: 'num' }, 'payback at this spend'))), out),
+    rentedGpuPart(s.gpu, field),
+  );
+}
+
+/** A distill on a rented GPU by the hour, from the measured tokens per GPU-hour at 1, 4 and 16 parallel requests. */
+function rentedGpuPart(g: ReportData['selfHosting']['gpu'], field: (label: string, get: () => number, set: (v: number) => void) => HTMLElement): HTMLElement {
+  let price = g.usdPerGpuHour;
+  const body = el('tbody');
+  const redraw = () => {
+    body.replaceChildren();
+    for (const c of rentedGpuCost(g.throughput, price, g.monthlyGeneratedTokens)) {
+      body.append(
+        el('tr', {}, el('td', {}, c.model), el('td', { class: 'num' }, String(c.batch)), el('td', { class: 'num' }, Math.round(c.tokensPerGpuHour).toLocaleString('en-US')), el('td', { class: 'num' }, `$${c.usdPerMillionTokens.toFixed(2)}`), el('td', { class: 'num' }, `$${c.monthlyUsd.toFixed(2)}`)),
+      );
+    }
+  };
+  const input = field('GPU rental (USD per hour)', () => price, (v) => ((price = v), redraw()));
+  redraw();
+  return el(
+    'div',
+    { class: 'rented-gpu' },
+    el('h3', {}, 'A distill on a rented GPU'),
+    el('p', {}, `Tokens per GPU-hour from ${g.throughput.hardware}. Batching serves several requests per read of the weights, so it pays only with that many requests at once. This month: ${g.monthlyGeneratedTokens.toLocaleString('en-US')} generated tokens.`),
+    el('div', { class: 'fields' }, input),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'model (Q4_0)'), el('th', { class: 'num' }, 'parallel requests'), el('th', { class: 'num' }, 'tokens per GPU-hour'), el('th', { class: 'num' }, 'per 1M tokens'), el('th', { class: 'num' }, 'this month’s tokens'))), body),
   );
 }
 

@@ -45,10 +45,12 @@ describe('hardware advisor', () => {
     const a = adviseDistills({ totalMemoryBytes: 24 * GB, freeMemoryBytes: 20 * GB, physicalCores: 2 });
     const by = Object.fromEntries(a.map((x) => [x.distill.key, x]));
     assert.equal(by['r1-distill-qwen-1.5b']!.fit, 'cpu');
-    assert.deepEqual(by['r1-distill-qwen-1.5b']!.tokensPerSecond, [3.6, 7.2]);
+    // 4.82 tok/s measured for the 1.5B on one thread here, scaled to the Q4_K_M file (1.1 GB vs 1.06 GB).
+    assert.deepEqual(by['r1-distill-qwen-1.5b']!.tokensPerSecond, [2.8, 5.6]);
+    assert.match(by['r1-distill-qwen-1.5b']!.source!, /^4\.82 tok\/s for the 1\.5B on 1 thread of the development machine's CPU \(measured 2026-11-30\)/);
     assert.equal(by['r1-distill-qwen-14b']!.fit, 'cpu');
     assert.equal(by['r1-distill-qwen-32b']!.fit, 'tight');
-    assert.deepEqual(by['r1-distill-qwen-14b']!.tokensPerSecond, [0.4, 0.9]);
+    assert.deepEqual(by['r1-distill-qwen-14b']!.tokensPerSecond, [0.3, 0.7]);
     assert.equal(by['r1-distill-llama-70b']!.fit, 'no');
     assert.match(by['r1-distill-llama-70b']!.note, /needs ~48 GB.*has 24 GB/);
     assert.equal(recommendedDistill(a).distill.key, 'r1-distill-qwen-1.5b');
@@ -60,6 +62,17 @@ describe('hardware advisor', () => {
     assert.equal(by['r1-distill-qwen-14b']!.fit, 'gpu');
     assert.equal(by['r1-distill-qwen-32b']!.fit, 'gpu');
     assert.equal(recommendedDistill(a).distill.key, 'r1-distill-qwen-32b');
+    // The H200's measured 182.5 tok/s (Q4_0, 8.51 GB) scaled to the 9.0 GB Q4_K_M file; a ~1 TB/s card gets ~21% of it.
+    assert.deepEqual(by['r1-distill-qwen-14b']!.tokensPerSecond, [36, 173]);
+    assert.match(by['r1-distill-qwen-14b']!.source!, /^measured on an NVIDIA H200, 2026-11-30 \(upper end\); about 21% of it on a GPU with ~1 TB\/s memory/);
+    assert.match(by['r1-distill-llama-8b']!.source!, /^scaled by file size from the Qwen-7B measured on an NVIDIA H200/);
+  });
+
+  it('on an H200 the measured figure itself is quoted', () => {
+    const a = adviseDistills({ totalMemoryBytes: 128 * GB, freeMemoryBytes: 100 * GB, physicalCores: 16, gpuMemoryBytes: 141 * GB, gpuName: 'NVIDIA H200' });
+    const q32 = a.find((x) => x.distill.key === 'r1-distill-qwen-32b')!;
+    assert.deepEqual(q32.tokensPerSecond, [83, 92]); // 98.7 tok/s at 18.63 GB, scaled to the 20 GB Q4_K_M file
+    assert.equal(q32.source, 'measured on an NVIDIA H200, 2026-11-30');
   });
 
   it('the full R1 fits nowhere near a 256 GB workstation', () => {

@@ -7,7 +7,8 @@ import { DEFAULT_ENERGY } from '../../src/core/pricing/energy';
 import { buildReport } from '../../src/core/report/buildReport';
 import { reportCsv, reportJson } from '../../src/core/report/reportExport';
 import { isHostToReportView, isReportViewToHost } from '../../src/shared/reportProtocol';
-import { breakEven } from '../../src/shared/selfHosting';
+import { breakEven, rentedGpuCost } from '../../src/shared/selfHosting';
+import { H200_SPEEDS } from '../../src/core/runtime/measuredSpeeds';
 import { filterRows, sortRows } from '../../src/webview/reportTable';
 import { seedMonthLines } from '../harness/seedLedger';
 
@@ -22,6 +23,17 @@ const options = (today = '2026-11-20') => ({ months: ['2026-11'], now: new Date(
 describe('monthly report data', () => {
   const fold = foldOf(seedMonthLines(2026, 10, 5000, { estimatedEvery: 97 }));
   const d = buildReport(fold, options());
+
+  it('the rented-GPU figures name the measured hardware and count this month’s generated tokens', () => {
+    const g = d.selfHosting.gpu;
+    assert.match(g.throughput.hardware, /^NVIDIA H200, measured 2026-11-30/);
+    assert.deepEqual(g.throughput.rows.map((r) => r.model), ['DeepSeek-R1-Distill-Qwen-1.5B', 'DeepSeek-R1-Distill-Qwen-7B', 'DeepSeek-R1-Distill-Qwen-14B', 'DeepSeek-R1-Distill-Qwen-32B']);
+    let output = 0;
+    let reasoning = 0;
+    for (const s of fold.settled) (output += s.usage.outputTokens), (reasoning += s.usage.reasoningTokens);
+    assert.equal(g.monthlyGeneratedTokens, output + (reasoning > output ? reasoning : 0));
+    assert.equal(g.usdPerGpuHour, 28);
+  });
 
   it('KPIs are the ledger’s sums, to the micro-dollar', () => {
     let spend = 0;
@@ -145,6 +157,16 @@ describe('self-hosting break-even', () => {
     assert.equal(Math.round(r1!.timesCurrentSpend), 186);
     assert.equal(Math.round(distill!.monthlyUsd * 100) / 100, 56.18);
     assert.equal(distill!.paybackMonths, 40);
+  });
+  it('a rented GPU: tokens per GPU-hour come from the measured H200 table, and batching divides the cost per token', () => {
+    const q7 = H200_SPEEDS.find((r) => r.distill === 'r1-distill-qwen-7b' && r.precision === 'Q4_0')!;
+    const costs = rentedGpuCost({ hardware: 'NVIDIA H200, measured 2026-11-30', rows: [{ model: '7B', decodeTps: q7.parallelDecodeTps }] }, 3.6, 1_000_000);
+    assert.deepEqual(costs.map((c) => c.batch), [1, 4, 16]);
+    // 323 tok/s alone = 1,162,800 tokens per GPU-hour: $3.10 per million at $3.60/h; 2,132 tok/s at 16 requests: $0.47.
+    assert.equal(costs[0]!.tokensPerGpuHour, 323 * 3600);
+    assert.equal(costs[0]!.usdPerMillionTokens.toFixed(2), '3.10');
+    assert.equal(costs[2]!.usdPerMillionTokens.toFixed(2), '0.47');
+    assert.equal(costs[0]!.monthlyUsd.toFixed(2), '3.10');
   });
   it('with no API spend, break-even is never', () => {
     assert.equal(breakEven({ ...base, apiSpendUsdPerMonth: 0 })[0]!.timesCurrentSpend, Infinity);

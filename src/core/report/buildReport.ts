@@ -1,3 +1,6 @@
+import { DISTILLS, FULL_R1 } from '../runtime/distills';
+import { H200_PROVENANCE, H200_SPEEDS } from '../runtime/measuredSpeeds';
+import type { MeasuredGpuThroughput } from '../../shared/selfHosting';
 import type { MonthFold, MonthSummary } from '../ledger/monthFold';
 import type { MicroUsd } from '../money';
 import { costOf } from '../pricing/cost';
@@ -16,7 +19,8 @@ export interface ReportOptions {
   /** Current list prices of every catalog model (what-if). */
   catalog: PriceEntry[];
   /** Local options for the what-if: a label and its decode speed on this machine. */
-  local: Array<{ label: string; tokensPerSecond: number }>;
+  /** Local options at a decode speed; `source` says which measured hardware the speed comes from. */
+  local: Array<{ label: string; tokensPerSecond: number; source?: string }>;
   energy: EnergyPrice;
   /** Summaries of the other months of the year (folded elsewhere, e.g. in worker threads). */
   otherMonths?: MonthSummary[];
@@ -114,9 +118,17 @@ export function whatIf(fold: MonthFold, catalog: PriceEntry[], local: ReportOpti
   const generated = sum.outputTokens + (sum.reasoningTokens > sum.outputTokens ? sum.reasoningTokens : 0);
   for (const l of local) {
     const seconds = l.tokensPerSecond > 0 ? generated / l.tokensPerSecond : 0;
-    rows.push({ model: l.label, provider: 'local', kind: 'local', cost: generated ? energyCost(seconds, energy) : 0, note: `${l.tokensPerSecond.toFixed(1)} tokens/s here, ${energy.watts} W at $${energy.usdPerKwh}/kWh; prompt processing not counted` });
+    rows.push({ model: l.label, provider: 'local', kind: 'local', cost: generated ? energyCost(seconds, energy) : 0, note: `${l.tokensPerSecond.toFixed(1)} tokens/s here${l.source ? ` (${l.source})` : ''}, ${energy.watts} W at $${energy.usdPerKwh}/kWh; prompt processing not counted` });
   }
   return rows.sort((a, b) => (a.cost ?? Infinity) - (b.cost ?? Infinity));
+}
+
+/** The H200's measured Q4_0 decode throughput at 1/4/16 parallel sequences (measuredSpeeds.ts). */
+function h200Throughput(): MeasuredGpuThroughput {
+  return {
+    hardware: `NVIDIA H200, measured ${H200_PROVENANCE.measuredOn} (llama.cpp, Q4_0, random weights of the real shapes)`,
+    rows: H200_SPEEDS.filter((r) => r.precision === 'Q4_0').map((r) => ({ model: DISTILLS.find((d) => d.key === r.distill)?.label ?? r.distill, decodeTps: { ...r.parallelDecodeTps } })),
+  };
 }
 
 /** Builds everything the report webview draws for one month. */
@@ -176,6 +188,12 @@ export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
       usdPerCny: 0.14,
       fullR1: { serverCny: 2_200_000, amortizationMonths: 36, powerKw: 6, usdPerKwh: o.energy.usdPerKwh },
       distill: { hardwareUsd: 2000, amortizationMonths: 36, watts: o.energy.watts, hoursPerDay: 2, usdPerKwh: o.energy.usdPerKwh },
+      gpu: {
+        throughput: h200Throughput(),
+        // FACTS.md §4's rental figure for an H100-hour (CNY 200); an H200-hour is priced alike. Editable in the report.
+        usdPerGpuHour: Math.round(FULL_R1.h100HourCny * 0.14 * 100) / 100,
+        monthlyGeneratedTokens: s.tokens.output + (s.tokens.reasoning > s.tokens.output ? s.tokens.reasoning : 0),
+      },
     },
     year: [...(o.otherMonths ?? []).filter((m) => m.month.slice(0, 4) === fold.month.slice(0, 4) && m.month !== fold.month), s]
       .map((m) => ({ month: m.month, spend: m.total, requests: m.requests, localCost: m.localCost }))
