@@ -203,7 +203,7 @@ export class PostgresLedgerStore implements LedgerStore {
     let client: PoolClient;
     try {
       await this.connect();
-      client = await this.pool.connect();
+      client = await this.checkout();
     } catch (e) {
       if (!isConnectionError(e)) throw e;
       return this.ctx.run({ offline: (e as Error).message || String(e) }, fn);
@@ -242,9 +242,19 @@ export class PostgresLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * A pooled client that may lose its server while checked out: the pool only listens for errors on
+   * idle clients, and an 'error' nobody hears ends the process. The failing query reports it instead.
+   */
+  private async checkout(): Promise<PoolClient> {
+    const client = await this.pool.connect();
+    if (!client.listenerCount('error')) client.on('error', () => undefined);
+    return client;
+  }
+
   /** Writes `fn`'s statements in one transaction under the ledger lock. */
   private async transaction(fn: (client: PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await this.checkout();
     let broken: Error | undefined;
     try {
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK})`);
