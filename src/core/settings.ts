@@ -1,5 +1,6 @@
 import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
 import { DEFAULT_ALERT_PERCENTS } from './budget/alerts';
+import { parseLedgerSettings, type LedgerSettings } from './ledgerSettings';
 import { parseLocalSettings, type LocalRuntimeSettings } from './localSettings';
 import { usdToMicro, type MicroUsd } from './money';
 import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
@@ -21,6 +22,8 @@ export interface CostwiseSettings {
   energy: EnergyPrice;
   /** How local models are run and found. */
   local: LocalRuntimeSettings;
+  /** Where the ledger lives (this machine, or a team's PostgreSQL) and who spends. */
+  ledger: LedgerSettings;
 }
 
 export interface SettingsProblem {
@@ -92,9 +95,10 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   const energy: EnergyPrice = { watts: energyNumber('watts', 5000), usdPerKwh: energyNumber('usdPerKwh', 10), hardwareUsdPerHour: energyNumber('hardwareUsdPerHour', 1000) };
 
   const local = parseLocalSettings(raw, bad);
+  const ledger = parseLedgerSettings(raw, bad);
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local, ledger },
     problems,
   };
 }

@@ -14,7 +14,7 @@ export class PgChangeListener {
 
   constructor(
     private readonly url: string,
-    private readonly password: string | undefined,
+    private readonly password: string | (() => Promise<string | undefined>) | undefined,
     private readonly channel: string,
     private readonly onChange: () => void,
   ) {
@@ -24,7 +24,8 @@ export class PgChangeListener {
   private async start(missed: boolean): Promise<void> {
     if (this.disposed) return;
     const ClientClass = pick<typeof import('pg').Client>(await import('pg'), 'Client');
-    const client = new ClientClass({ connectionString: this.url, ...(this.password !== undefined ? { password: this.password } : {}), connectionTimeoutMillis: 5_000 });
+    const pw = this.password;
+    const client = new ClientClass({ connectionString: this.url, ...(pw === undefined ? {} : { password: typeof pw === 'string' ? pw : async () => (await pw()) ?? '' }), connectionTimeoutMillis: 5_000 });
     this.client = client;
     const again = () => {
       if (this.client !== client || this.disposed) return;

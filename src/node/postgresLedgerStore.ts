@@ -17,7 +17,7 @@ import { PgChangeListener } from './pgChangeListener';
 export interface PostgresLedgerOptions {
   /** `postgresql://user@host:port/db` (the password comes apart, from SecretStorage or the CLI's config). */
   url: string;
-  password?: string;
+  password?: string | (() => Promise<string | undefined>);
   /** Where records wait while the database is away (a folder on this machine). */
   outboxDir: string;
   /** This process (`host:pid:start`), as its reservations name it; it holds a lease while it runs. */
@@ -62,39 +62,52 @@ export class PostgresLedgerStore implements LedgerStore {
   private closed = false;
   readonly where: string;
 
-  private constructor(
-    private readonly pool: Pool,
-    private readonly opts: PostgresLedgerOptions,
-  ) {
+  private poolPromise: Promise<Pool> | undefined;
+
+  constructor(private readonly opts: PostgresLedgerOptions) {
     this.outbox = new LedgerOutbox(opts.outboxDir);
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.where = describeDatabase(opts.url);
-    pool.on('error', () => undefined); // an idle client lost its server: the next query reconnects
+    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
   }
 
-  /** Makes the store; connecting and migrating happen on first use, and again after the database was away. */
+  /** Makes the store (kept for callers that await it); connecting happens on first use. */
   static async open(opts: PostgresLedgerOptions): Promise<PostgresLedgerStore> {
-    const PoolClass = pick<typeof import('pg').Pool>(await import('pg'), 'Pool');
-    const pool = new PoolClass({
-      connectionString: opts.url,
-      ...(opts.password !== undefined ? { password: opts.password } : {}),
-      max: opts.poolSize ?? 4,
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
-      idleTimeoutMillis: 10_000,
-      allowExitOnIdle: true,
-      application_name: 'costwise',
+    return new PostgresLedgerStore(opts);
+  }
+
+  /** pg is loaded on first use, never during activation. */
+  private pool(): Promise<Pool> {
+    this.poolPromise ??= import('pg').then((mod) => {
+      const PoolClass = pick<typeof import('pg').Pool>(mod, 'Pool');
+      const pw = this.opts.password;
+      const pool = new PoolClass({
+        connectionString: this.opts.url,
+        ...(pw === undefined ? {} : { password: typeof pw === 'string' ? pw : async () => (await pw()) ?? '' }),
+        max: this.opts.poolSize ?? 4,
+        connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 5_000,
+        idleTimeoutMillis: 10_000,
+        allowExitOnIdle: true,
+        application_name: 'costwise',
+      });
+      pool.on('error', () => undefined); // an idle client lost its server: the next query reconnects
+      return pool;
     });
-    const store = new PostgresLedgerStore(pool, opts);
-    store.heartbeat = setInterval(() => void store.beat().catch(() => undefined), Math.max(100, Math.floor(store.leaseMs / 3)));
-    store.heartbeat.unref();
-    return store;
+    return this.poolPromise;
+  }
+
+  /** Runs one statement on the pool (after connecting and migrating): for budgets, metrics and imports. */
+  async sql<R extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<R[]> {
+    await this.connect();
+    return (await (await this.pool()).query<R>(text, params)).rows;
   }
 
   /** Connects, migrates and takes this process's lease; fails (and is tried again next time) while the database is away. */
   connect(): Promise<void> {
     this.ready ??= (async () => {
-      await migrate(this.pool);
-      await this.beat();
+      await migrate(await this.pool());
+      await this.writeLease();
     })().catch((e) => {
       this.ready = undefined;
       throw e;
@@ -102,9 +115,15 @@ export class PostgresLedgerStore implements LedgerStore {
     return this.ready;
   }
 
+  /** Renews this process's lease (connecting first, so a heartbeat also notices the database is back). */
   private async beat(): Promise<void> {
     if (this.closed) return;
-    await this.pool.query(
+    await this.connect();
+    await this.writeLease();
+  }
+
+  private async writeLease(): Promise<void> {
+    await (await this.pool()).query(
       `INSERT INTO costwise_owners (owner, person, heartbeat_at, lease_ms) VALUES ($1, $2, clock_timestamp(), $3)
        ON CONFLICT (owner) DO UPDATE SET heartbeat_at = clock_timestamp(), lease_ms = EXCLUDED.lease_ms`,
       [this.opts.owner, this.opts.person ?? null, this.leaseMs],
@@ -149,7 +168,7 @@ export class PostgresLedgerStore implements LedgerStore {
     let chunk: MonthChunk = { records: [], corrupt: [], nextOffset: fromOffset, lines: 0, reset: false };
     if (!(c && 'offline' in c)) {
       try {
-        chunk = await this.readRows(c ? c.client : this.pool, month, fromOffset, firstLine);
+        chunk = await this.readRows(c ? c.client : await this.pool(), month, fromOffset, firstLine);
       } catch (e) {
         if (c || !isConnectionError(e)) throw e; // a budget check never runs on a partial view
       }
@@ -186,7 +205,7 @@ export class PostgresLedgerStore implements LedgerStore {
     const out = new Set(this.outbox.pending().records.map((r) => localMonthKey(new Date(spendTime(r)))));
     try {
       await this.connect();
-      for (const r of (await this.pool.query<{ month: string }>('SELECT DISTINCT month FROM costwise_records')).rows) out.add(r.month);
+      for (const r of (await (await this.pool()).query<{ month: string }>('SELECT DISTINCT month FROM costwise_records')).rows) out.add(r.month);
     } catch (e) {
       if (!isConnectionError(e)) throw e;
     }
@@ -247,7 +266,7 @@ export class PostgresLedgerStore implements LedgerStore {
    * idle clients, and an 'error' nobody hears ends the process. The failing query reports it instead.
    */
   private async checkout(): Promise<PoolClient> {
-    const client = await this.pool.connect();
+    const client = await (await this.pool()).connect();
     if (!client.listenerCount('error')) client.on('error', () => undefined);
     return client;
   }
@@ -268,6 +287,21 @@ export class PostgresLedgerStore implements LedgerStore {
     } finally {
       client.release(broken);
     }
+  }
+
+  /** Copies records in (one transaction per 1,000); those already there are left as they are. Returns how many were new. */
+  async importRecords(records: readonly LedgerRecord[]): Promise<number> {
+    await this.connect();
+    let added = 0;
+    for (let i = 0; i < records.length; i += 1000) {
+      const rows = records.slice(i, i + 1000).map(rowOf);
+      const cols = [0, 1, 2, 3, 4, 5].map((k) => rows.map((r) => r[k]));
+      await this.transaction(async (client) => {
+        const r = await client.query('INSERT INTO costwise_records (id, kind, month, spend_at, person, body) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[]) ON CONFLICT DO NOTHING', cols);
+        added += r.rowCount ?? 0;
+      });
+    }
+    return added;
   }
 
   /** Uploads the outbox now (under the lock); true when nothing is left waiting. */
@@ -292,7 +326,7 @@ export class PostgresLedgerStore implements LedgerStore {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
-    await this.pool.end().catch(() => undefined);
+    if (this.poolPromise) await (await this.poolPromise).end().catch(() => undefined);
   }
 }
 

@@ -38,6 +38,10 @@ const KEYS = [
   'local.idleMinutes',
   'local.discovery',
   'local.serverUrls',
+  'ledger.backend',
+  'ledger.postgresUrl',
+  'ledger.offlineAllowanceUsd',
+  'identity',
 ] as const;
 
 /** `obj.a.b` for the key `a.b` (VS Code nests a section's dotted keys). */
