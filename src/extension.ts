@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { SpendLedger } from './core/ledger/spendLedger';
-import { JsonlLedgerStore } from './node/jsonlLedgerStore';
+import { openLedgerBackend } from './node/ledgerBackend';
 import { LazyTokenEstimator } from './node/lazyTokenEstimator';
-import { isOwnerAlive, processOwner } from './node/processOwner';
+import { processOwner } from './node/processOwner';
 import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
@@ -18,15 +18,20 @@ import { sweepOrphans } from './vscode/orphanSweep';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { REPORT_VIEW_TYPE, ReportPanel } from './vscode/reportPanel';
 import { StatusBarController } from './vscode/statusBar';
+import { LedgerPassword, registerTeamLedger } from './vscode/teamLedger';
 import { TierStatusItem } from './vscode/tierStatusItem';
 
 /** Composition root: builds the object graph; nothing heavy (SDKs, tokenizer, runtime) loads here. */
 export function activate(context: vscode.ExtensionContext) {
   const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'ledger');
-  const store = new JsonlLedgerStore(ledgerDir.fsPath);
   const owner = processOwner();
-  const ledger = new SpendLedger(store, systemClock, randomUUID, owner);
   const settings = new SettingsGateway(new SharedLimitStamps(vscode.Uri.joinPath(ledgerDir, SHARED_LIMITS_DIR).fsPath), owner);
+  // The ledger: this machine's (JSON Lines) or the team's (PostgreSQL), as costwise.ledger.backend says.
+  const ledgerSettings = settings.current().settings.ledger;
+  const password = new LedgerPassword(context.secrets);
+  const backend = openLedgerBackend(ledgerSettings, ledgerDir.fsPath, owner, async () => password.get(ledgerSettings.postgresUrl));
+  const store = backend.store;
+  const ledger = new SpendLedger(store, systemClock, randomUUID, owner, backend.team ? backend.person : undefined);
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();
@@ -36,7 +41,7 @@ export function activate(context: vscode.ExtensionContext) {
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
-  const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
+  const sweep = setTimeout(() => void sweepOrphans(ledger, backend.isAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
     local,
@@ -55,6 +60,7 @@ export function activate(context: vscode.ExtensionContext) {
       deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, ledgerDir: ledgerDir.fsPath }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
+    ...registerTeamLedger(backend, ledger, settings, password),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };

@@ -87,3 +87,60 @@ describe('PostgresLedgerStore (a real PostgreSQL)', function () {
     assert.equal(pg.psql("SELECT count(*) FROM costwise_records WHERE kind <> 'reserve'", `same${n}`), '3');
   });
 });
+
+describe('PostgresLedgerStore while the database is away (a real PostgreSQL, stopped)', function () {
+  this.timeout(60_000);
+  let pg: PostgresServer;
+  let dir: string;
+  before(async () => {
+    pg = await new PostgresServer().start();
+  });
+  after(async () => {
+    await pg?.dispose();
+  });
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'costwise-pgoff-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('fails closed; an offline allowance is spent locally and uploaded exactly once when it is back; local models keep answering', async () => {
+    const url = pg.createDatabase('offline');
+    const mk = (allowance: number) => new PostgresLedgerStore({ url, outboxDir: join(dir, 'outbox'), owner: 'me:1:1', person: 'me', leaseMs: 1500, connectTimeoutMs: 2000, offlineAllowance: allowance });
+    const strict = mk(0);
+    const lenient = mk(50_000);
+    try {
+      let id = 0;
+      const strictLedger = new SpendLedger(strict, { now: () => new Date() }, () => `s${++id}`, 'me:1:1', 'me');
+      const online = await strictLedger.reserve(reserveReq(10_000), admitUnder(1_000_000, 10_000));
+      await pg.stop();
+      try {
+        await assert.rejects(strictLedger.reserve(reserveReq(10_000), admitUnder(1_000_000, 10_000)), (e: Error) => {
+          assert.equal(e.name, 'BudgetRefusal');
+          assert.match(e.message, /the team ledger \(PostgreSQL localhost\/offline\) cannot be reached \(.+\), and paid requests wait for it \(costwise\.ledger\.offlineAllowanceUsd allows a small amount offline\); local models still answer/);
+          return true;
+        });
+        const local = await strictLedger.reserve(reserveReq(300, 'local'), admitUnder(1_000_000, 300, true));
+        await strictLedger.settle(local, { usage: emptyUsage(), cost: 200, price, durationMs: 5, outcome: 'ok' });
+        // The reservation made before the outage settles into the outbox: never lost.
+        await strictLedger.settle(online, { usage: emptyUsage(), cost: 9_000, price, durationMs: 5, outcome: 'ok' });
+        const lenientLedger = new SpendLedger(lenient, { now: () => new Date() }, () => `l${++id}`, 'me:1:1', 'me');
+        const a = await lenientLedger.reserve(reserveReq(30_000), admitUnder(1_000_000, 30_000));
+        await lenientLedger.settle(a, { usage: emptyUsage(), cost: 25_000, price, durationMs: 5, outcome: 'ok' });
+        await assert.rejects(lenientLedger.reserve(reserveReq(30_000), admitUnder(1_000_000, 30_000)), /offline allowance \(costwise\.ledger\.offlineAllowanceUsd, \$0\.05\) has \$0\.02 left/);
+        // This machine already counts what waits in its outbox.
+        assert.equal((await lenientLedger.fold()).total, 200 + 9_000 + 25_000);
+      } finally {
+        await pg.start();
+      }
+      assert.equal(await strict.flush(), true);
+      assert.equal(await lenient.flush(), true, 'a second flush of the same outbox finds nothing left');
+      assert.equal(pg.psql("SELECT count(*) || ' ' || sum((body::json->>'cost')::bigint) FROM costwise_records WHERE kind = 'settle'", 'offline'), '3 34200');
+      assert.equal(pg.psql("SELECT count(*) FROM costwise_records WHERE kind = 'reserve'", 'offline'), '3');
+      // Uploading the same outbox again (a crash before its offset was saved) adds nothing.
+      rmSync(join(dir, 'outbox', 'uploaded-offset'));
+      assert.equal(await strict.flush(), true);
+      assert.equal(pg.psql('SELECT count(*) FROM costwise_records', 'offline'), '6');
+    } finally {
+      await strict.close();
+      await lenient.close();
+    }
+  });
+});

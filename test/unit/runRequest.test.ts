@@ -23,7 +23,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000) {
+  async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000, extra: { binding?: boolean; approvedOverLimit?: boolean } = {}) {
     server = await new OpenAIServer(opts).start();
     const store = new JsonlLedgerStore(dir);
     const ledger = new SpendLedger(store, clock, () => `r${Math.random()}`, 'test');
@@ -34,7 +34,8 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
         price: catalog.lookup(priceModel, clock.now()),
         request: { model, messages: explainMessages({ text: 'function add(a, b) { return a + b; }', languageId: 'javascript' }), maxOutputTokens: 1000 },
         task: 'explain',
-        budget: { rules: [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }], warnRatio: 0.8, onLimit: 'ask' },
+        budget: { rules: [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd', ...(extra.binding ? { binding: true } : {}) }], warnRatio: 0.8, onLimit: 'ask' },
+        ...(extra.approvedOverLimit ? { approvedOverLimit: true } : {}),
         signal: new AbortController().signal,
         onEvent: () => undefined,
       },
@@ -82,6 +83,14 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
   it('a request whose worst case does not fit the budget is refused before anything is sent', async () => {
     // 1000 output tokens of deepseek-reasoner at $0.42/M is $0.00042 worst case; a $0.0004 budget cannot hold it.
     await assert.rejects(run('deepseek-reasoner', {}, 'deepseek-reasoner', 400), BudgetRefusal);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('"send once anyway" passes a limit of this window, never a team\'s (binding) limit', async () => {
+    const { result } = await run('deepseek-reasoner', {}, 'deepseek-reasoner', 400, { approvedOverLimit: true });
+    assert.equal(result.record?.kind, 'settle');
+    await server.stop();
+    await assert.rejects(run('deepseek-reasoner', {}, 'deepseek-reasoner', 400, { approvedOverLimit: true, binding: true }), BudgetRefusal);
     assert.equal(server.requests.length, 0);
   });
 });

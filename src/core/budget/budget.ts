@@ -11,6 +11,8 @@ export interface LimitRule {
   model?: string;
   /** Only this person's spend counts against it (a personal limit on a team ledger). */
   person?: string;
+  /** Set by the team: no "send once anyway" and no "warn" policy passes it. */
+  binding?: boolean;
   /** The setting this rule comes from, named in every message about it. */
   setting: string;
   /** Where its value comes from when not from this process's own settings: "last set in another window", "set in VS Code". */

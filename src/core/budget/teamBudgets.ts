@@ -23,8 +23,8 @@ export const PERSON_SETTING = 'the personal budget (costwise budget set --per-pe
 export function teamRules(b: TeamBudgets, person: string): LimitRule[] {
   const rules: LimitRule[] = [];
   const add = (l: TeamLimit | undefined, setting: string, who?: string) => {
-    if (l?.monthly !== undefined) rules.push({ period: 'month', limit: l.monthly, setting, ...(who ? { person: who } : {}) });
-    if (l?.daily !== undefined) rules.push({ period: 'day', limit: l.daily, setting, ...(who ? { person: who } : {}) });
+    if (l?.monthly !== undefined) rules.push({ period: 'month', limit: l.monthly, setting, binding: true, ...(who ? { person: who } : {}) });
+    if (l?.daily !== undefined) rules.push({ period: 'day', limit: l.daily, setting, binding: true, ...(who ? { person: who } : {}) });
   };
   add(b.team, TEAM_SETTING);
   const own = b.people[person];
