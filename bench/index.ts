@@ -7,6 +7,7 @@ import { benchLocalRuntime } from './localRuntimeBench';
 import { benchProviders } from './providerBench';
 import { benchReport } from './reportBench';
 import { benchRouting } from './routingBench';
+import { benchTeamLedger } from './teamLedgerBench';
 import { results } from './table';
 import { benchTokens } from './tokensBench';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('routing')) await benchRouting();
   if (!only.length || only.includes('report')) await benchReport();
   if (!only.length || only.includes('local')) await benchLocalRuntime();
+  if (!only.length || only.includes('team')) await benchTeamLedger();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2));

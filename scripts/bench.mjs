@@ -1,4 +1,4 @@
-// `npm run bench [-- tokens|ledger|providers|routing|report|local]`: builds and runs the benchmarks, printing tables.
+// `npm run bench [-- tokens|ledger|providers|routing|report|local|team]`: builds and runs the benchmarks, printing tables.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

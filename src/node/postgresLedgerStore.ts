@@ -34,9 +34,8 @@ export interface PostgresLedgerOptions {
 /** Transaction-level advisory lock that serialises every write to the ledger ("cwledger"). */
 const LEDGER_LOCK = '7166464318683014514';
 const CHANNEL = 'costwise_ledger';
-const INSERT = 'INSERT INTO costwise_records (id, kind, month, spend_at, person, body) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING';
 
-type Context = { client: PoolClient; wrote: LedgerRecord[] } | { offline: string };
+type Context = { client: PoolClient; wrote: LedgerRecord[]; sent: number } | { offline: string };
 
 /**
  * The ledger in PostgreSQL, shared by every machine of a team: a second adapter of the same port as the
@@ -58,6 +57,7 @@ export class PostgresLedgerStore implements LedgerStore {
   private ready: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private live = new Set<string>();
+  private lastBeat = 0;
   private readonly delivered = new Set<string>();
   private closed = false;
   readonly where: string;
@@ -123,6 +123,7 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   private async writeLease(): Promise<void> {
+    this.lastBeat = Date.now();
     await (await this.pool()).query(
       `INSERT INTO costwise_owners (owner, person, heartbeat_at, lease_ms) VALUES ($1, $2, clock_timestamp(), $3)
        ON CONFLICT (owner) DO UPDATE SET heartbeat_at = clock_timestamp(), lease_ms = EXCLUDED.lease_ms`,
@@ -134,15 +135,12 @@ export class PostgresLedgerStore implements LedgerStore {
     const c = this.ctx.getStore();
     if (c && 'offline' in c) return this.appendOffline(record, c.offline);
     if (c) {
-      c.wrote.push(record);
-      await c.client.query(INSERT, rowOf(record));
+      c.wrote.push(record); // written with the commit, in the same round trip
       return;
     }
     try {
       await this.connect();
-      await this.transaction(async (client) => {
-        await client.query(INSERT, rowOf(record));
-      });
+      await this.writeNow([record]);
     } catch (e) {
       if (!isConnectionError(e)) throw e;
       this.outbox.add([record]); // a settlement or release is never lost: it waits here
@@ -168,6 +166,7 @@ export class PostgresLedgerStore implements LedgerStore {
     let chunk: MonthChunk = { records: [], corrupt: [], nextOffset: fromOffset, lines: 0, reset: false };
     if (!(c && 'offline' in c)) {
       try {
+        if (c && c.wrote.length > c.sent) await this.sendWrites(c);
         chunk = await this.readRows(c ? c.client : await this.pool(), month, fromOffset, firstLine);
       } catch (e) {
         if (c || !isConnectionError(e)) throw e; // a budget check never runs on a partial view
@@ -227,23 +226,24 @@ export class PostgresLedgerStore implements LedgerStore {
       if (!isConnectionError(e)) throw e;
       return this.ctx.run({ offline: (e as Error).message || String(e) }, fn);
     }
-    const c: Context = { client, wrote: [] };
+    const c: Context = { client, wrote: [], sent: 0 };
     let broken: unknown;
+    let uploading = 0;
     try {
-      // The lock first, alone: the next statement's snapshot then sees every lease and row committed before it.
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK})`);
-      const { rows } = await client.query<{ live: string[] }>(
-        `WITH beat AS (INSERT INTO costwise_owners (owner, person, heartbeat_at, lease_ms) VALUES ($1, $2, clock_timestamp(), $3)
-                       ON CONFLICT (owner) DO UPDATE SET heartbeat_at = clock_timestamp(), lease_ms = EXCLUDED.lease_ms RETURNING owner)
-         SELECT array(SELECT owner FROM costwise_owners WHERE heartbeat_at > clock_timestamp() - lease_ms * interval '1 millisecond') || array(SELECT owner FROM beat) AS live`,
-        [this.opts.owner, this.opts.person ?? null, this.leaseMs],
-      );
-      this.live = new Set(rows[0]?.live ?? []);
+      // The lock first, alone: the live-owners statement after it takes its snapshot once the lock is
+      // held, so it sees every lease and row committed before. One round trip for all three.
+      const beat = Date.now() - this.lastBeat > this.leaseMs / 3;
+      const results = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK});${beat ? leaseSql(client, this.opts.owner, this.opts.person, this.leaseMs) + ';' : ''}
+         SELECT array(SELECT owner FROM costwise_owners WHERE heartbeat_at > clock_timestamp() - lease_ms * interval '1 millisecond') AS live`,
+      )) as unknown as Array<{ rows: Array<{ live?: string[] }> }>;
+      if (beat) this.lastBeat = Date.now();
+      this.live = new Set([...(results[results.length - 1]?.rows[0]?.live ?? []), this.opts.owner]);
       const waiting = this.outbox.pending();
-      for (const r of waiting.records) await client.query(INSERT, rowOf(r));
+      c.wrote.push(...waiting.records);
+      uploading = waiting.records.length;
       const result = await this.ctx.run(c, fn);
-      if (waiting.records.length || c.wrote.length) await client.query('SELECT pg_notify($1, $2)', [CHANNEL, this.opts.owner]);
-      await client.query('COMMIT');
+      await client.query(c.wrote.length > c.sent ? `${insertSql(client, c.wrote.slice(c.sent))}; ${notifySql(client, this.opts.owner)}; COMMIT` : c.wrote.length ? `${notifySql(client, this.opts.owner)}; COMMIT` : 'COMMIT');
       if (waiting.records.length) this.outbox.markUploaded(waiting.end);
       return result;
     } catch (e) {
@@ -252,12 +252,35 @@ export class PostgresLedgerStore implements LedgerStore {
       if (broken) {
         // The commit may or may not have happened: release what was reserved, so it never holds money.
         const now = new Date().toISOString();
-        this.outbox.add(c.wrote.flatMap((r) => (r.kind === 'reserve' ? [{ v: 1 as const, kind: 'release' as const, id: r.id, at: now, reservedAt: r.at, reason: 'the team ledger connection was lost while reserving; the request was not sent' }] : [])));
+        // (Only this call's: what came from the outbox was real spend and is uploaded again later.)
+        this.outbox.add(c.wrote.slice(uploading).flatMap((r) => (r.kind === 'reserve' ? [{ v: 1 as const, kind: 'release' as const, id: r.id, at: now, reservedAt: r.at, reason: 'the team ledger connection was lost while reserving; the request was not sent' }] : [])));
         throw new Error(`Costwise did not send the request: the connection to the team ledger (${this.where}) was lost (${(e as Error).message}).`);
       }
       throw e;
     } finally {
       client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  /** Sends the writes buffered so far in this transaction (before a read in it, which must see them). */
+  private async sendWrites(c: { client: PoolClient; wrote: LedgerRecord[]; sent: number }): Promise<void> {
+    const rows = c.wrote.slice(c.sent);
+    c.sent = c.wrote.length;
+    await c.client.query(insertSql(c.client, rows));
+  }
+
+  /** Records written at once in their own transaction under the ledger lock: one round trip. */
+  private async writeNow(records: readonly LedgerRecord[]): Promise<void> {
+    const client = await this.checkout();
+    let broken: Error | undefined;
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK}); ${insertSql(client, records)}; ${notifySql(client, this.opts.owner)}; COMMIT`);
+    } catch (e) {
+      broken = isConnectionError(e) ? (e as Error) : undefined;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release(broken);
     }
   }
 
@@ -328,6 +351,21 @@ export class PostgresLedgerStore implements LedgerStore {
     clearInterval(this.heartbeat);
     if (this.poolPromise) await (await this.poolPromise).end().catch(() => undefined);
   }
+}
+
+/** The INSERT of `records` with their values as literals (escaped by pg), so it can share a round trip. */
+function insertSql(client: PoolClient, records: readonly LedgerRecord[]): string {
+  const lit = (v: unknown) => (v === null ? 'NULL' : client.escapeLiteral(String(v)));
+  return `INSERT INTO costwise_records (id, kind, month, spend_at, person, body) VALUES ${records.map((r) => `(${rowOf(r).map(lit).join(', ')})`).join(', ')} ON CONFLICT DO NOTHING`;
+}
+
+function notifySql(client: PoolClient, owner: string): string {
+  return `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(owner)})`;
+}
+
+function leaseSql(client: PoolClient, owner: string, person: string | undefined, leaseMs: number): string {
+  return `INSERT INTO costwise_owners (owner, person, heartbeat_at, lease_ms) VALUES (${client.escapeLiteral(owner)}, ${person === undefined ? 'NULL' : client.escapeLiteral(person)}, clock_timestamp(), ${Math.floor(leaseMs)})
+          ON CONFLICT (owner) DO UPDATE SET heartbeat_at = clock_timestamp(), lease_ms = EXCLUDED.lease_ms`;
 }
 
 function rowOf(r: LedgerRecord): unknown[] {
