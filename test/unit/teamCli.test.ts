@@ -156,6 +156,11 @@ describe('team ledger from the CLI: budgets, import, report, metrics (real Postg
       assert.equal((await prom.query('costwise_budget_limit_usd{scope="overall"}'))[0]!.value, 500);
       const own = await prom.query('costwise_budget_used_usd{scope="person"}');
       assert.deepEqual(own.map((s) => [s.metric.person, Math.round(s.value * 1e6)]), [['alice@team', 37_035]]);
+      // Every query of the Grafana dashboard in docs/ runs against these series and finds data.
+      const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'grafana-costwise.json'), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+      for (const p of dashboard.panels) for (const t of p.targets) assert.ok((await prom.query(t.expr)).length > 0, `dashboard panel "${p.title}": ${t.expr} found nothing`);
+      const used = await prom.query(dashboard.panels.find((p) => p.title === 'Team budget used')!.targets[0]!.expr);
+      assert.equal(Math.round(used[0]!.value * 1e6), Math.round(((3 * 12_345 + 1_000_001) / 500_000_000) * 1e6));
     } finally {
       child.kill('SIGTERM');
       await prom.dispose();
