@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLedgerLine, type LedgerRecord } from '../core/ledger/records';
 
@@ -26,23 +26,38 @@ export class LedgerOutbox {
 
   /** Records not uploaded yet, and the offset that marks them uploaded once the upload committed. */
   pending(): { records: LedgerRecord[]; end: number } {
-    let buf: Buffer;
+    let fd: number;
     try {
-      buf = readFileSync(this.file);
+      fd = openSync(this.file, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], end: 0 };
       throw e;
     }
-    const from = Math.min(this.uploadedOffset(), buf.length);
+    let buf: Buffer;
+    let from: number;
+    try {
+      // Only what follows the uploaded offset is read: the file keeps what was uploaded, for the record.
+      const size = fstatSync(fd).size;
+      from = Math.min(this.uploadedOffset(), size);
+      buf = Buffer.alloc(size - from);
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, from + got);
+        if (n === 0) break;
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
     const end = buf.lastIndexOf(0x0a) + 1; // a torn last line (a crash mid-write) waits
-    if (end <= from) return { records: [], end: from };
+    if (end === 0) return { records: [], end: from };
     const records: LedgerRecord[] = [];
-    for (const line of buf.toString('utf8', from, end).split('\n')) {
+    for (const line of buf.toString('utf8', 0, end).split('\n')) {
       if (!line.trim()) continue;
       const parsed = parseLedgerLine(line);
       if (parsed.ok) records.push(parsed.record);
     }
-    return { records, end };
+    return { records, end: from + end };
   }
 
   /** Marks everything before `end` uploaded (never moves back). */
