@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext) {
   const backend = openLedgerBackend(ledgerSettings, ledgerDir.fsPath, owner, async () => password.get(ledgerSettings.postgresUrl));
   const store = backend.store;
   const ledger = new SpendLedger(store, systemClock, randomUUID, owner, backend.team ? backend.person : undefined);
+  const reportDir = backend.team ? undefined : ledgerDir.fsPath;
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionDocuments();
@@ -57,11 +58,11 @@ export function activate(context: vscode.ExtensionContext) {
     }),
     vscode.workspace.registerTextDocumentContentProvider(DECISION_SCHEME, decisions),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, ledgerDir: ledgerDir.fsPath }, state),
+      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, ledgerDir: reportDir }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     ...registerTeamLedger(backend, ledger, settings, password),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView }),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: reportDir, local, localView }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
 }

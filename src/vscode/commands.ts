@@ -17,7 +17,8 @@ export interface CommandDeps {
   explain: ExplainController;
   decisions: DecisionDocuments;
   extensionUri: vscode.Uri;
-  ledgerDir: string;
+  /** The local ledger's folder; undefined on a team ledger. */
+  ledgerDir: string | undefined;
   local: LocalModels;
   localView: MarkdownDocument;
 }
