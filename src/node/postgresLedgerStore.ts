@@ -123,12 +123,13 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   private async writeLease(): Promise<void> {
-    this.lastBeat = Date.now();
+    const at = Date.now();
     await (await this.pool()).query(
       `INSERT INTO costwise_owners (owner, person, heartbeat_at, lease_ms) VALUES ($1, $2, clock_timestamp(), $3)
        ON CONFLICT (owner) DO UPDATE SET heartbeat_at = clock_timestamp(), lease_ms = EXCLUDED.lease_ms`,
       [this.opts.owner, this.opts.person ?? null, this.leaseMs],
     );
+    this.lastBeat = at; // only once it is in the database: a reservation is never made on a stale lease
   }
 
   async append(record: LedgerRecord): Promise<void> {
@@ -232,18 +233,19 @@ export class PostgresLedgerStore implements LedgerStore {
     try {
       // The lock first, alone: the live-owners statement after it takes its snapshot once the lock is
       // held, so it sees every lease and row committed before. One round trip for all three.
-      const beat = Date.now() - this.lastBeat > this.leaseMs / 3;
+      const beatAt = Date.now();
+      const beat = beatAt - this.lastBeat > this.leaseMs / 3;
       const results = (await client.query(
         `BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK});${beat ? leaseSql(client, this.opts.owner, this.opts.person, this.leaseMs) + ';' : ''}
          SELECT array(SELECT owner FROM costwise_owners WHERE heartbeat_at > clock_timestamp() - lease_ms * interval '1 millisecond') AS live`,
       )) as unknown as Array<{ rows: Array<{ live?: string[] }> }>;
-      if (beat) this.lastBeat = Date.now();
       this.live = new Set([...(results[results.length - 1]?.rows[0]?.live ?? []), this.opts.owner]);
       const waiting = this.outbox.pending();
       c.wrote.push(...waiting.records);
       uploading = waiting.records.length;
       const result = await this.ctx.run(c, fn);
       await client.query(c.wrote.length > c.sent ? `${insertSql(client, c.wrote.slice(c.sent))}; ${notifySql(client, this.opts.owner)}; COMMIT` : c.wrote.length ? `${notifySql(client, this.opts.owner)}; COMMIT` : 'COMMIT');
+      if (beat) this.lastBeat = beatAt;
       if (waiting.records.length) this.outbox.markUploaded(waiting.end);
       return result;
     } catch (e) {
