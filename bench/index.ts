@@ -9,6 +9,7 @@ import { benchPricing } from './pricingBench';
 import { benchProviders } from './providerBench';
 import { benchReport } from './reportBench';
 import { benchRouting } from './routingBench';
+import { benchTeamLedger } from './teamLedgerBench';
 import { results } from './table';
 import { benchTokens } from './tokensBench';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('report')) await benchReport();
   if (!only.length || only.includes('local')) await benchLocalRuntime();
   if (!only.length || only.includes('activation')) await benchActivation();
+  if (!only.length || only.includes('team')) await benchTeamLedger();
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), JSON.stringify({ node: process.version, at: new Date().toISOString(), results }, null, 2));

@@ -11,7 +11,7 @@ const dev = process.argv.includes('--dev');
 // Heavy packages are not bundled into extension.js: each becomes its own file under dist/vendor,
 // required only when first used (`await import('openai')` -> require('./vendor/openai.js')), so
 // activation never parses them.
-const VENDOR = { openai: 'openai', '@anthropic-ai/sdk': 'anthropic', '@google/genai': 'genai', 'gpt-tokenizer/encoding/o200k_base': 'o200k', '@pydantic/genai-prices': 'genaiPrices' };
+const VENDOR = { openai: 'openai', '@anthropic-ai/sdk': 'anthropic', '@google/genai': 'genai', 'gpt-tokenizer/encoding/o200k_base': 'o200k', '@pydantic/genai-prices': 'genaiPrices', pg: 'pg' };
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const vendorPlugin = {
   name: 'costwise-vendor',

@@ -45,6 +45,12 @@ step('type-check and compile', () => {
 });
 
 const env = { ...process.env };
+if (suites.includes('unit')) {
+  const { ensureTeamServers } = await import('./lib/toolchain.mjs');
+  const servers = step('PostgreSQL and Prometheus binaries', () => ensureTeamServers());
+  if (servers.pgBin) env.COSTWISE_PG_BIN = servers.pgBin;
+  if (servers.prometheus) env.COSTWISE_PROMETHEUS = servers.prometheus;
+}
 if (suites.some((s) => s !== 'unit')) {
   const { ensureToolchain } = await import('./lib/toolchain.mjs');
   const tools = step('toolchain (Node 24, code-server, Chromium)', () => ensureToolchain());

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { SpendLedger } from './core/ledger/spendLedger';
-import { JsonlLedgerStore } from './node/jsonlLedgerStore';
+import { openLedgerBackend } from './node/ledgerBackend';
 import { LazyTokenEstimator } from './node/lazyTokenEstimator';
 import { deferred } from './node/deferred';
-import { isOwnerAlive, processOwner } from './node/processOwner';
+import { processOwner } from './node/processOwner';
 import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
@@ -25,15 +25,21 @@ import { PriceUpdater } from './vscode/priceUpdater';
 import { SettingsGateway } from './vscode/settingsGateway';
 import { REPORT_VIEW_TYPE, ReportPanel } from './vscode/reportPanel';
 import { StatusBarController } from './vscode/statusBar';
+import { LedgerPassword, registerTeamLedger } from './vscode/teamLedger';
 import { TierStatusItem } from './vscode/tierStatusItem';
 
 /** Composition root: builds the object graph; nothing heavy (SDKs, tokenizer, runtime) loads here. */
 export function activate(context: vscode.ExtensionContext) {
   const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'ledger');
-  const store = new JsonlLedgerStore(ledgerDir.fsPath);
   const owner = processOwner();
-  const ledger = new SpendLedger(store, systemClock, randomUUID, owner);
   const settings = new SettingsGateway(new SharedLimitStamps(vscode.Uri.joinPath(ledgerDir, SHARED_LIMITS_DIR).fsPath), owner);
+  // The ledger: this machine's (JSON Lines) or the team's (PostgreSQL), as costwise.ledger.backend says.
+  const ledgerSettings = settings.current().settings.ledger;
+  const password = new LedgerPassword(context.secrets);
+  const backend = openLedgerBackend(ledgerSettings, ledgerDir.fsPath, owner, async () => password.get(ledgerSettings.postgresUrl));
+  const store = backend.store;
+  const ledger = new SpendLedger(store, systemClock, randomUUID, owner, backend.team ? backend.person : undefined);
+  const reportDir = backend.team ? undefined : ledgerDir.fsPath;
   const keys = new ApiKeys(context.secrets);
   const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
   const decisions = new DecisionPanels(context.extensionUri);
@@ -50,7 +56,7 @@ export function activate(context: vscode.ExtensionContext) {
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
-  const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
+  const sweep = setTimeout(() => void sweepOrphans(ledger, backend.isAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
     prices,
@@ -70,11 +76,12 @@ export function activate(context: vscode.ExtensionContext) {
     decisions,
     vscode.window.registerWebviewPanelSerializer(DECISION_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => void decisions.revive(panel, state) }),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, prices, ledgerDir: ledgerDir.fsPath }, state),
+      deserializeWebviewPanel: async (panel, state) => void ReportPanel.revive(panel, { extensionUri: context.extensionUri, ledger, settings, local, prices, ledgerDir: reportDir }, state),
     }),
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     vscode.workspace.registerTextDocumentContentProvider(modelsView.scheme, modelsView),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView, prices, updater, modelLists, modelsView, gpuBuilds }),
+    ...registerTeamLedger(backend, ledger, settings, password),
+    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: reportDir, local, localView, prices, updater, modelLists, modelsView, gpuBuilds }),
   );
   return { explain, statusBar, alerts, ledger, local, settings, decisions, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
 }

@@ -2,7 +2,7 @@
 // reach only the npm registry and Debian's packages: Node 24, code-server and Debian's Chromium.
 // Heavy installs are cached outside the clone, keyed by version, so a fresh clone reuses them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -85,6 +85,30 @@ export function ensureDebianPackages() {
   if (process.env.COSTWISE_CHROMIUM) return;
   const missing = ['chromium', 'libkrb5-dev'].filter((p) => !hasDebPackage(p));
   if (missing.length) aptInstall(missing);
+}
+
+/**
+ * PostgreSQL and Prometheus for the team ledger's tests (they start their own servers from these
+ * binaries): installs Debian's packages when missing and returns where the binaries are. Nothing is
+ * skipped when they cannot be had: the tests then fail, saying what is missing.
+ */
+export function ensureTeamServers() {
+  if (process.platform === 'linux' && !process.env.COSTWISE_PG_BIN) {
+    const missing = ['postgresql', 'prometheus'].filter((p) => !hasDebPackage(p));
+    if (missing.length && existsSync('/usr/bin/apt-get')) {
+      try {
+        aptInstall(missing);
+      } catch (e) {
+        log(`could not install ${missing.join(' ')} (${e.message}): the PostgreSQL and Prometheus tests will fail`);
+      }
+    }
+  }
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => /^\d+$/.test(v) && existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => b - a) : [];
+  return {
+    pgBin: process.env.COSTWISE_PG_BIN || (versions.length ? join(base, versions[0], 'bin') : undefined),
+    prometheus: process.env.COSTWISE_PROMETHEUS || (existsSync('/usr/bin/prometheus') ? '/usr/bin/prometheus' : undefined),
+  };
 }
 
 export function chromiumPath() {

@@ -18,8 +18,6 @@ import { distillKeyOf } from '../core/runtime/distills';
 import { TIERS, type Tier } from '../core/settings';
 import { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { loadO200k } from '../node/gptTokenizer';
-import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
-import { isOwnerAlive, processOwner } from '../node/processOwner';
 import { SHARED_LIMITS_DIR, SharedLimitStamps } from '../node/sharedLimitStamps';
 import { systemClock } from '../node/systemClock';
 import { EmbeddedRuntime } from '../runtime/embeddedRuntime';
@@ -27,6 +25,7 @@ import { providerFor, type Endpoint } from '../runtime/endpoints';
 import { defaultThreads } from '../runtime/hardware';
 import { defaultConfigFile, loadCliConfig } from './cliConfig';
 import { defaultLedgerDir } from './ledgerLocation';
+import { cliLedgerBackend, cliTeamRules } from './cliLedger';
 import { loadCliPriceBook } from './priceSource';
 import { UsageError } from './usageError';
 
@@ -113,11 +112,12 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
   }
   const chosen = decision.chosen.candidate;
   const ledgerDir = a.ledger ?? defaultLedgerDir();
-  const ledger = new SpendLedger(new JsonlLedgerStore(ledgerDir), systemClock, randomUUID, processOwner());
+  const backend = cliLedgerBackend({ ledger: ledgerDir, ...(a.config ? { config: a.config } : {}) });
+  const ledger = new SpendLedger(backend.store, systemClock, randomUUID, backend.owner, backend.team ? backend.person : undefined);
   const cf = decision.counterfactual?.candidate;
   try {
     // A CLI run that was killed mid-request left its reservation open: record it now, and say so.
-    const orphans = await ledger.settleOrphans(isOwnerAlive, MAX_RESERVATION_AGE_MS);
+    const orphans = await ledger.settleOrphans(backend.isAlive, MAX_RESERVATION_AGE_MS);
     if (orphans.length) io.err(`costwise: ${describeOrphans(orphans)}`);
     const result = await runRequest(
       { ledger, clock: systemClock },
@@ -131,7 +131,8 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
         workspace: 'cli',
         file: basename(a.file),
         // Its own budget, and the limits set in VS Code (same ledger): a request must fit both.
-        budget: { rules: [{ period: 'month', limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }, ...stampedLimitRules(new SharedLimitStamps(join(ledgerDir, SHARED_LIMITS_DIR)).read())], warnRatio: 0.8, onLimit: 'ask' },
+        // On a team ledger its own limits count this person's spend, and the team's budgets apply too.
+        budget: { rules: [...[{ period: 'month' as const, limit: config.monthlyBudget, setting: `budget.monthlyUsd in ${config.file}` }, ...stampedLimitRules(new SharedLimitStamps(join(ledgerDir, SHARED_LIMITS_DIR)).read())].map((r) => (backend.team ? { ...r, person: backend.person } : r)), ...(await cliTeamRules(backend))], warnRatio: 0.8, onLimit: 'ask' },
         ...(chosen.local ? { costFor: (_u: unknown, ms: number) => energyCost(ms / 1000, DEFAULT_ENERGY) } : {}),
         counterfactual: (usage, at) => (cf?.price && cf.model !== chosen.model ? { model: cf.model, cost: costOf(usage, cf.price, at) } : undefined),
         signal: new AbortController().signal,
@@ -158,6 +159,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
   } finally {
     await runtime?.stop();
     ledger.dispose();
+    await backend.close();
   }
 }
 

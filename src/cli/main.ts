@@ -13,9 +13,10 @@ import { distillKeyOf } from '../core/runtime/distills';
 import { TIERS, type Tier } from '../core/settings';
 import { TokenEstimator } from '../core/tokens/tokenEstimator';
 import { loadO200k } from '../node/gptTokenizer';
-import { JsonlLedgerStore } from '../node/jsonlLedgerStore';
 import { systemClock } from '../node/systemClock';
-import { defaultLedgerDir } from './ledgerLocation';
+import { cliLedgerBackend, cliTeamRules } from './cliLedger';
+import { metricsCommand } from './metricsCommand';
+import { budgetCommand, ledgerImportCommand } from './teamCommands';
 import { bundledRuntimeEntry, explainCommand, type CliIo } from './explainCommand';
 import { csvCell } from '../core/report/reportExport';
 import { costCommand, instantArg, pricesCommand } from './pricesCommand';
@@ -52,12 +53,22 @@ Usage:
                                             explain code with the cheapest model that meets the tier,
                                             recorded in the ledger; keys from COSTWISE_<PROVIDER>_API_KEY
                                             (OPENAI, DEEPSEEK, ANTHROPIC, GEMINI) or the config file
-  costwise report [--month YYYY-MM] [--by model|provider|day|workspace|task] [--json|--csv] [--ledger DIR]
-                                            a month's spend, grouped (default: this month, by model)
+  costwise report [--month YYYY-MM] [--by model|provider|day|workspace|task|person] [--team] [--json|--csv] [--ledger DIR]
+                                            a month's spend, grouped (default: this month, by model);
+                                            --team: by person, model and provider, with the team's budgets
   costwise spend [--ledger DIR] [--json]    today's and this month's spend from the ledger
+  costwise budget set [--team USD] [--per-person USD] [--person NAME --usd USD] [--daily]
+  costwise budget show                      the team's budgets (monthly, or daily with --daily), in the team ledger
+  costwise ledger import [--from DIR]       copies this machine's ledger into the team ledger (again: adds nothing)
+  costwise metrics --listen 127.0.0.1:PORT | --textfile PATH [--interval S]
+                                            OpenMetrics for Prometheus (spend, requests, tokens by model,
+                                            provider and person; budget use and limits)
   costwise --help | --version
 
-The ledger is read from DIR, else $COSTWISE_LEDGER, else desktop VS Code's storage for Costwise.
+The ledger is read from DIR, else $COSTWISE_LEDGER, else desktop VS Code's storage for Costwise; it is the
+team ledger in PostgreSQL when $COSTWISE_PG_URL is set (password: $COSTWISE_PG_PASSWORD) or the config file
+has "ledger": { "backend": "postgres", "postgresUrl": "postgresql://me@db:5432/costwise", "password": "…" }.
+Who you are there: $COSTWISE_IDENTITY, else "identity" in the config file, else user@host.
 The config file is FILE, else $COSTWISE_CONFIG, else ~/.config/costwise/config.json:
   { "budget": { "monthlyUsd": 5 },
     "providers": { "deepseek": { "apiKey": "sk-…", "baseUrl": "https://api.deepseek.com" } },
@@ -65,7 +76,9 @@ The config file is FILE, else $COSTWISE_CONFIG, else ~/.config/costwise/config.j
 With no budget there, paid models are refused (local models still answer). A file holding keys must not
 be readable by other users (chmod 600). OPENAI_API_KEY, OPENAI_BASE_URL and the like are ignored.`;
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), io: Partial<CliIo> = {}): Promise<number> {
+export async function main(argvIn: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), io: Partial<CliIo> = {}): Promise<number> {
+  // `report --team` is a switch, `budget set --team 500` a value: the switch is spelt as a value here.
+  const argv = argvIn[0] === 'report' ? argvIn.map((a) => (a === '--team' ? '--team=on' : a)) : argvIn;
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -101,6 +114,15 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       config: { type: 'string' },
       'model-path': { type: 'string' },
       'show-reasoning': { type: 'boolean' },
+      team: { type: 'string' },
+      'per-person': { type: 'string' },
+      person: { type: 'string' },
+      usd: { type: 'string' },
+      daily: { type: 'boolean' },
+      from: { type: 'string' },
+      listen: { type: 'string' },
+      textfile: { type: 'string' },
+      interval: { type: 'string' },
     },
   });
   const [command] = positionals;
@@ -131,18 +153,27 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     );
   }
   if (command === 'report') return reportCommand(values, out);
+  if (command === 'budget') return budgetCommand(positionals[1], values, out);
+  if (command === 'ledger' && positionals[1] === 'import') return ledgerImportCommand(values, out);
+  if (command === 'metrics') return metricsCommand(values, out);
   if (command === 'spend') {
-    const dir = values.ledger ?? defaultLedgerDir();
-    const t = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').totals();
-    if (values.json) out(JSON.stringify({ ledger: dir, todayMicroUsd: t.today, monthMicroUsd: t.month, reservedMicroUsd: t.reserved, requests: t.requests }));
-    else out(`today ${formatUsd(t.today)} (${formatUsdExact(t.today)}) · month ${formatUsd(t.month)} (${formatUsdExact(t.month)}) · ${t.requests} requests\nledger: ${dir}`);
-    return 0;
+    const b = cliLedgerBackend(ledgerOpts(values));
+    try {
+      const t = await new SpendLedger(b.store, systemClock, () => '', 'cli').totals();
+      if (values.json) out(JSON.stringify({ ledger: b.where, todayMicroUsd: t.today, monthMicroUsd: t.month, reservedMicroUsd: t.reserved, requests: t.requests }));
+      else out(`today ${formatUsd(t.today)} (${formatUsdExact(t.today)}) · month ${formatUsd(t.month)} (${formatUsdExact(t.month)}) · ${t.requests} requests\nledger: ${b.where}`);
+      return 0;
+    } finally {
+      await b.close();
+    }
   }
   out(`costwise: unknown command "${command}"\n\n${HELP}`);
   return 2;
 }
 
 type Values = Record<string, string | boolean | undefined>;
+
+const ledgerOpts = (values: Values) => ({ ...(typeof values.ledger === 'string' ? { ledger: values.ledger } : {}), ...(typeof values.config === 'string' ? { config: values.config } : {}) });
 
 async function routeCommand(values: Values, out: (s: string) => void): Promise<number> {
   const file = typeof values.file === 'string' ? values.file : '';
@@ -196,19 +227,28 @@ export function traceRows(d: Decision): string[][] {
 }
 
 async function reportCommand(values: Values, out: (s: string) => void): Promise<number> {
-  const dir = typeof values.ledger === 'string' ? values.ledger : defaultLedgerDir();
   const month = typeof values.month === 'string' ? values.month : localMonthKey(new Date());
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month must be YYYY-MM (got ${JSON.stringify(month)})`);
-  const by = typeof values.by === 'string' ? values.by : 'model';
-  if (!['model', 'provider', 'day', 'workspace', 'task'].includes(by)) throw new UsageError('--by must be model, provider, day, workspace or task');
-  const fold = await new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => '', 'cli').fold(month);
+  const by = typeof values.by === 'string' ? values.by : values.team !== undefined ? 'person' : 'model';
+  if (!['model', 'provider', 'day', 'workspace', 'task', 'person'].includes(by)) throw new UsageError('--by must be model, provider, day, workspace, task or person');
+  const b = cliLedgerBackend(ledgerOpts(values));
+  let fold;
+  let rules;
+  try {
+    fold = await new SpendLedger(b.store, systemClock, () => '', 'cli').fold(month);
+    rules = values.team !== undefined ? await cliTeamRules(b) : [];
+  } finally {
+    await b.close();
+  }
+  const dir = b.where;
   const summary = fold.summary();
   const groups =
     by === 'day'
       ? Object.entries(summary.byDay).sort(([a], [b]) => a.localeCompare(b)).map(([key, cost]) => ({ key, cost, requests: fold.settled.filter((s) => fold.dayOf(s.reservedAt) === key).length }))
-      : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task');
+      : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task' | 'person');
   if (values.json) {
-    out(JSON.stringify({ ledger: dir, month, by, totalMicroUsd: summary.total, savedMicroUsd: summary.saved, reservedMicroUsd: summary.reserved, requests: summary.requests, tokens: summary.tokens, estimatedRequests: summary.estimatedRequests, corruptLines: summary.corruptLines, groups: groups.map((g) => ({ key: g.key, requests: g.requests, costMicroUsd: g.cost })) }, null, 2));
+    const team = values.team !== undefined ? { team: { byPerson: summary.byPerson, byModel: summary.byModel, byProvider: summary.byProvider, limits: rules } } : {};
+    out(JSON.stringify({ ledger: dir, month, by, totalMicroUsd: summary.total, savedMicroUsd: summary.saved, reservedMicroUsd: summary.reserved, requests: summary.requests, tokens: summary.tokens, estimatedRequests: summary.estimatedRequests, corruptLines: summary.corruptLines, groups: groups.map((g) => ({ key: g.key, requests: g.requests, costMicroUsd: g.cost })), ...team }, null, 2));
     return 0;
   }
   if (values.csv) {
@@ -218,6 +258,10 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
   }
   out(`Costwise spend, ${month} (ledger: ${dir})\n`);
   out(renderTable([by, 'requests', 'cost'], [...groups.map((g) => [g.key, String(g.requests), formatUsd(g.cost)]), ['total', String(summary.requests), formatUsd(summary.total)]]));
+  if (values.team !== undefined) {
+    for (const [title, buckets] of [['model', summary.byModel], ['provider', summary.byProvider]] as const) out('\n' + renderTable([title, 'requests', 'cost'], buckets.map((g) => [g.key, String(g.requests), formatUsd(g.cost)])));
+    for (const r of rules) out(`${r.period === 'day' ? 'daily' : 'monthly'} limit ${formatUsd(r.limit)}: ${r.person ? `${r.person} (${formatUsd(fold.spent({ person: r.person }))} spent or reserved)` : `the team (${formatUsd(fold.spent())} spent or reserved)`}`);
+  }
   const t = summary.tokens;
   out(`\ntokens: ${t.input.toLocaleString('en-US')} in, ${t.cachedRead.toLocaleString('en-US')} cached, ${t.output.toLocaleString('en-US')} out (${t.reasoning.toLocaleString('en-US')} reasoning)`);
   if (summary.saved) out(`saved by routing: ${formatUsd(summary.saved)} against each tier's most expensive model`);

@@ -1,5 +1,6 @@
 import type { BudgetPolicy, LimitRule, OnLimit } from './budget/budget';
 import { DEFAULT_ALERT_PERCENTS } from './budget/alerts';
+import { parseLedgerSettings, type LedgerSettings } from './ledgerSettings';
 import { parseLocalSettings, type LocalRuntimeSettings } from './localSettings';
 import { usdToMicro, type MicroUsd } from './money';
 import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
@@ -24,6 +25,8 @@ export interface CostwiseSettings {
   local: LocalRuntimeSettings;
   /** The upstream price data's update channel; `updateUrl` is undefined when the setting is not a usable URL (no updates). */
   prices: { autoUpdate: boolean; updateUrl: string | undefined };
+  /** Where the ledger lives (this machine, or a team's PostgreSQL) and who spends. */
+  ledger: LedgerSettings;
 }
 
 /** Where `@pydantic/genai-prices` publishes its data file (its REMOTE_DATA_JSON_URL; a unit test keeps them equal). */
@@ -99,9 +102,10 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
 
   const local = parseLocalSettings(raw, bad);
   const prices = parsePriceUpdates(raw, bad);
+  const ledger = parseLedgerSettings(raw, bad);
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local, prices },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local, prices, ledger },
     problems,
   };
 }

@@ -85,11 +85,11 @@ export class BudgetAlerts implements vscode.Disposable {
   private show(a: BudgetAlert): void {
     this.shown.push(a);
     const what = a.rule.period === 'day' ? 'daily' : 'monthly';
-    const scope = a.rule.model ?? a.rule.provider;
+    const scope = a.rule.model ?? a.rule.provider ?? (a.rule.binding ? (a.rule.person ? `${a.rule.person}, set by the team` : 'the team') : undefined);
     const text = `Costwise: ${formatUsd(a.spent)} spent — ${a.level >= 100 ? 'the' : `${a.level}% of the`} ${what} budget${scope ? ` for ${scope}` : ''} (${formatUsd(a.rule.limit)})${a.level >= 100 ? ' is used up' : ''}.`;
     const show = a.level >= 100 ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
     // Not awaited: the notification stays until the user acts on it.
-    void show(text, 'Open Report', 'Raise Limit…', 'Local Only').then(async (pick) => {
+    void show(text, 'Open Report', ...(a.rule.binding ? [] : ['Raise Limit…']), 'Local Only').then(async (pick) => {
       if (pick === 'Open Report') await vscode.commands.executeCommand('costwise.showReport');
       if (pick === 'Raise Limit…') await vscode.commands.executeCommand('workbench.action.openSettings', a.rule.setting);
       if (pick === 'Local Only') {

@@ -9,6 +9,11 @@ import type { SettingsGateway } from './settingsGateway';
  */
 export async function askAtLimit(refusal: BudgetRefusal, settings: SettingsGateway): Promise<'once' | 'raised' | 'cancelled'> {
   const first = refusal.verdict?.exceeded?.[0];
+  if (refusal.verdict?.exceeded?.some((s) => s.rule.binding)) {
+    // The team's limit: not this window's to lift (a team lead changes it with `costwise budget set`).
+    await vscode.window.showWarningMessage(`Costwise: ${refusal.reason}.`, { modal: true, detail: 'This limit is set by your team; it is changed with `costwise budget set`.' });
+    return 'cancelled';
+  }
   // A limit set in another window is raised here the same way: the change here is then the newest.
   const setting = first?.rule.setting;
   const canRaise = setting === 'costwise.budget.monthlyUsd' || setting === 'costwise.budget.dailyUsd';

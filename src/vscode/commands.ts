@@ -22,7 +22,8 @@ export interface CommandDeps {
   explain: ExplainController;
   decisions: DecisionPanels;
   extensionUri: vscode.Uri;
-  ledgerDir: string;
+  /** The local ledger's folder; undefined on a team ledger. */
+  ledgerDir: string | undefined;
   local: LocalModels;
   gpuBuilds: GpuBuilds;
   localView: MarkdownDocument;

@@ -27,7 +27,8 @@ export interface ReportDeps {
   settings: SettingsGateway;
   local: LocalModels;
   prices: PriceService;
-  ledgerDir: string;
+  /** The local JSON Lines ledger's folder; undefined on a team ledger (other months are folded through the ledger). */
+  ledgerDir: string | undefined;
 }
 
 /**
@@ -154,9 +155,11 @@ const yearCache = new Map<string, { stamp: string; summary: MonthSummary }>();
 /** The other months of `month`'s year, folded in worker threads (a year of a heavy user is ~750k records). */
 async function otherMonthsOf(deps: ReportDeps, month: string, months: string[]): Promise<MonthSummary[]> {
   const wanted = months.filter((m) => m.slice(0, 4) === month.slice(0, 4) && m !== month);
+  const dir = deps.ledgerDir;
+  if (dir === undefined) return Promise.all(wanted.map(async (m) => (await deps.ledger.fold(m)).summary()));
   const stampOf = (m: string) => {
     try {
-      const st = statSync(join(deps.ledgerDir, `spend-${m}.jsonl`));
+      const st = statSync(join(dir, `spend-${m}.jsonl`));
       return `${st.size}:${st.mtimeMs}`;
     } catch {
       return 'missing';
@@ -164,7 +167,7 @@ async function otherMonthsOf(deps: ReportDeps, month: string, months: string[]):
   };
   const stale = wanted.filter((m) => yearCache.get(m)?.stamp !== stampOf(m));
   if (stale.length) {
-    const fresh = await rollupInWorker(deps.ledgerDir, stale, vscode.Uri.joinPath(deps.extensionUri, 'dist', 'ledgerRollupWorker.js').fsPath);
+    const fresh = await rollupInWorker(dir, stale, vscode.Uri.joinPath(deps.extensionUri, 'dist', 'ledgerRollupWorker.js').fsPath);
     for (const s of fresh) yearCache.set(s.month, { stamp: stampOf(s.month), summary: s });
   }
   return wanted.map((m) => yearCache.get(m)!.summary);

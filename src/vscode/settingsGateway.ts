@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { SHARED_LIMIT_KEYS, withSharedLimits, type SharedLimitKey } from '../core/budget/sharedLimits';
+import { withTeamBudgets, type TeamBudgets } from '../core/budget/teamBudgets';
 import { Emitter, type Disposable } from '../core/events';
 import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
 import { deferred } from '../node/deferred';
@@ -43,6 +44,10 @@ const KEYS = [
   'local.idleMinutes',
   'local.discovery',
   'local.serverUrls',
+  'ledger.backend',
+  'ledger.postgresUrl',
+  'ledger.offlineAllowanceUsd',
+  'identity',
 ] as const;
 
 /** `obj.a.b` for the key `a.b` (VS Code nests a section's dotted keys). */
@@ -93,7 +98,18 @@ export class SettingsGateway implements vscode.Disposable {
   current(): ParsedSettings {
     const raw = this.ownRaw();
     const own = parseSettings(raw);
-    return this.shared ? withSharedLimits(own, raw, this.shared.read(), this.me) : own;
+    const shared = this.shared ? withSharedLimits(own, raw, this.shared.read(), this.me) : own;
+    return this.team ? withTeamBudgets(shared, this.team.budgets, this.team.person) : shared;
+  }
+
+  private team: { person: string; budgets: TeamBudgets | undefined } | undefined;
+
+  /** On a team ledger: this person's own limits count only their spend, and the team's budgets apply too. */
+  useTeamBudgets(person: string, budgets: TeamBudgets | undefined): void {
+    const next = { person, budgets };
+    if (JSON.stringify(next) === JSON.stringify(this.team)) return;
+    this.team = next;
+    this.changed.fire(this.current());
   }
 
   private ownRaw(): RawSettings {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
 import type { SpendTotals } from '../core/ledger/monthFold';
 import { formatUsd, formatUsdExact } from '../core/money';
+import { monthlyLimits } from '../core/budget/teamBudgets';
 import type { SettingsGateway } from './settingsGateway';
 
 /** Today's and this month's spend against the monthly budget, updated whenever the ledger changes. */
@@ -41,7 +42,7 @@ export class StatusBarController implements vscode.Disposable {
         try {
           const { fold, totals } = await this.ledger.snapshot();
           const summary = fold.summary();
-          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider);
+          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider, (person) => fold.spent({ person }));
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';
@@ -63,8 +64,11 @@ export class StatusBarController implements vscode.Disposable {
       .then((pick) => pick && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file)));
   }
 
-  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = []): void {
+  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = [], spentBy?: (person: string) => number): void {
     const { budget } = this.settings.current().settings;
+    // On a team ledger: this person's month against their limit, beside the team's against the team's.
+    const { personal, team } = monthlyLimits(budget.policy.rules);
+    if (personal?.person !== undefined && spentBy) return this.renderTeam(t, personal.limit, spentBy(personal.person), team?.limit, budget.policy.warnRatio);
     const limit = budget.monthly;
     this.text = `$(pulse) ${formatUsd(t.today)} · ${formatUsd(t.month)} / ${formatUsd(limit)}`;
     this.item.text = this.text;
@@ -91,6 +95,24 @@ export class StatusBarController implements vscode.Disposable {
     if (budget.policy.rules.some((r) => r.origin))
       md.appendMarkdown(`\n$(info) A stricter limit set in another window applies here too (this window has not seen that settings change yet; reload it to).\n`);
     if (corrupt) md.appendMarkdown(`\n$(warning) ${corrupt} damaged ledger line${corrupt === 1 ? '' : 's'} left out (kept in the file)\n`);
+    md.appendMarkdown(`\nClick for the spend report.`);
+    this.item.tooltip = md;
+    this.tooltip = md.value;
+  }
+
+  private renderTeam(t: SpendTotals, limit: number, mine: number, teamLimit: number | undefined, warnRatio: number): void {
+    const teamText = teamLimit !== undefined ? ` · team ${formatUsd(t.month)} / ${formatUsd(teamLimit)}` : ` · team ${formatUsd(t.month)}`;
+    this.text = `$(pulse) ${formatUsd(mine)} / ${formatUsd(limit)}${teamText}`;
+    this.item.text = this.text;
+    const share = Math.max(limit > 0 ? mine / limit : mine > 0 ? 1 : 0, teamLimit ? t.month / teamLimit : 0);
+    this.item.backgroundColor = share >= 1 ? new vscode.ThemeColor('statusBarItem.errorBackground') : share >= warnRatio ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = {
+      label: `Costwise spend: ${formatUsd(mine)} of your ${formatUsd(limit)} budget this month; the team has spent ${formatUsd(t.month)}${teamLimit !== undefined ? ` of ${formatUsd(teamLimit)}` : ''}`,
+      role: 'button',
+    };
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Costwise spend (team ledger)**\n\n| | |\n|---|---:|\n| You, this month | ${formatUsdExact(mine)} |\n| Your monthly limit | ${formatUsdExact(limit)} |\n`);
+    md.appendMarkdown(`| Team, this month | ${formatUsdExact(t.month)} |\n| Team monthly limit | ${teamLimit !== undefined ? formatUsdExact(teamLimit) : 'none set'} |\n| Still reserved (team) | ${formatUsdExact(t.reserved)} |\n`);
     md.appendMarkdown(`\nClick for the spend report.`);
     this.item.tooltip = md;
     this.tooltip = md.value;

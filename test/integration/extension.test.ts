@@ -49,7 +49,7 @@ describe('Costwise in a real VS Code', function () {
       capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
     };
     const props = pkg.contributes.configuration.properties;
-    const moneyOrEndpoint = Object.keys(props).filter((k) => /^costwise\.(endpoint|budget|prices|maxOutputTokens)/.test(k));
+    const moneyOrEndpoint = Object.keys(props).filter((k) => /^costwise\.(endpoint|budget|prices|maxOutputTokens|ledger|identity)/.test(k));
     assert.ok(moneyOrEndpoint.length >= 9);
     for (const key of moneyOrEndpoint) {
       assert.equal(props[key]?.scope, 'application', key);

@@ -183,3 +183,18 @@ describe('report webview protocol', () => {
     assert.equal(isHostToReportView({ type: 'data' }), false);
   });
 });
+
+describe('monthly report: the team view', () => {
+  it('adds spend by person when records name people, and only then', () => {
+    const lines = seedMonthLines(2026, 10, 40).split('\n').filter(Boolean).map((l, i) => {
+      const r = JSON.parse(l) as LedgerRecord;
+      return JSON.stringify(r.kind === 'release' ? r : { ...r, person: i % 4 < 2 ? 'ann@team' : 'ben@team' });
+    });
+    const team = buildReport(foldOf(lines.join('\n')), options());
+    const people = team.breakdowns.person!;
+    assert.deepEqual(people.map((p) => p.key).sort(), ['ann@team', 'ben@team']);
+    assert.equal(people.reduce((a, p) => a + p.cost, 0), team.kpis.spend);
+    assert.equal(people.reduce((a, p) => a + p.requests, 0), team.kpis.requests);
+    assert.equal(buildReport(foldOf(seedMonthLines(2026, 10, 40)), options()).breakdowns.person, undefined);
+  });
+});

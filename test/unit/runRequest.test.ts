@@ -23,7 +23,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000, onEvent: (e: ChatEvent) => void = () => undefined) {
+  async function run(model: string, opts: OpenAIServerOptions = {}, priceModel = model, monthly = 10_000_000, extra: { binding?: boolean; approvedOverLimit?: boolean; onEvent?: (e: ChatEvent) => void } = {}) {
     server = await new OpenAIServer(opts).start();
     const store = new JsonlLedgerStore(dir);
     const ledger = new SpendLedger(store, clock, () => `r${Math.random()}`, 'test');
@@ -34,9 +34,10 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
         price: catalog.lookup(priceModel, clock.now()),
         request: { model, messages: explainMessages({ text: 'function add(a, b) { return a + b; }', languageId: 'javascript' }), maxOutputTokens: 1000 },
         task: 'explain',
-        budget: { rules: [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }], warnRatio: 0.8, onLimit: 'ask' },
+        budget: { rules: [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd', ...(extra.binding ? { binding: true } : {}) }], warnRatio: 0.8, onLimit: 'ask' },
+        ...(extra.approvedOverLimit ? { approvedOverLimit: true } : {}),
         signal: new AbortController().signal,
-        onEvent,
+        onEvent: extra.onEvent ?? (() => undefined),
       },
     );
     return { result, ledger, store };
@@ -63,7 +64,7 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
   it('a cut stream is settled (estimated) with the partial answer kept', async () => {
     let text = '';
     // The connection drops once the partial answer has arrived.
-    const { result } = await run('deepseek-chat', { fixtures: { 'deepseek-chat': 'cut' }, cut: ['cut'] }, undefined, undefined, (e) => e.type === 'text' && (text += e.text) === 'Partial answer' && server.cut());
+    const { result } = await run('deepseek-chat', { fixtures: { 'deepseek-chat': 'cut' }, cut: ['cut'] }, undefined, undefined, { onEvent: (e) => void (e.type === 'text' && (text += e.text) === 'Partial answer' && server.cut()) });
     assert.equal(result.text, 'Partial answer');
     assert.equal(result.error?.kind, 'stream');
     assert.equal(result.record?.outcome, 'error');
@@ -85,6 +86,14 @@ describe('one paid request end to end (reserve -> stream -> settle)', () => {
   it('a request whose worst case does not fit the budget is refused before anything is sent', async () => {
     // 1000 output tokens of deepseek-reasoner at $0.42/M is $0.00042 worst case; a $0.0004 budget cannot hold it.
     await assert.rejects(run('deepseek-reasoner', {}, 'deepseek-reasoner', 400), BudgetRefusal);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('"send once anyway" passes a limit of this window, never a team\'s (binding) limit', async () => {
+    const { result } = await run('deepseek-reasoner', {}, 'deepseek-reasoner', 400, { approvedOverLimit: true });
+    assert.equal(result.record?.kind, 'settle');
+    await server.stop();
+    await assert.rejects(run('deepseek-reasoner', {}, 'deepseek-reasoner', 400, { approvedOverLimit: true, binding: true }), BudgetRefusal);
     assert.equal(server.requests.length, 0);
   });
 });

@@ -24,10 +24,10 @@ export function budgetAlerts(rules: readonly LimitRule[], percents: readonly num
   for (const rule of rules) {
     if (rule.limit <= 0) continue;
     const period = rule.period === 'day' ? today : today.slice(0, 7);
-    const spent = spentIn({ ...(rule.provider ? { provider: rule.provider } : {}), ...(rule.model ? { model: rule.model } : {}), ...(rule.period === 'day' ? { day: today } : {}) });
+    const spent = spentIn({ ...(rule.provider ? { provider: rule.provider } : {}), ...(rule.model ? { model: rule.model } : {}), ...(rule.person ? { person: rule.person } : {}), ...(rule.period === 'day' ? { day: today } : {}) });
     const crossed = [...percents].sort((a, b) => a - b).filter((p) => spent >= (rule.limit * p) / 100);
     if (!crossed.length) continue;
-    const keyOf = (p: number) => `${rule.setting}|${rule.provider ?? ''}|${rule.model ?? ''}|${period}|${p}`;
+    const keyOf = (p: number) => `${rule.setting}|${rule.provider ?? ''}|${rule.model ?? ''}${rule.person ? `|${rule.person}` : ''}|${period}|${p}`;
     const top = crossed[crossed.length - 1]!;
     if (announced(keyOf(top))) continue;
     out.push({ rule, level: top, spent, key: keyOf(top), claims: crossed.map(keyOf) });

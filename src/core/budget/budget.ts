@@ -9,6 +9,10 @@ export interface LimitRule {
   limit: MicroUsd;
   provider?: string;
   model?: string;
+  /** Only this person's spend counts against it (a personal limit on a team ledger). */
+  person?: string;
+  /** Set by the team: no "send once anyway" and no "warn" policy passes it. */
+  binding?: boolean;
   /** The setting this rule comes from, named in every message about it. */
   setting: string;
   /** Where its value comes from when not from this process's own settings: "last set in another window", "set in VS Code". */
@@ -64,6 +68,7 @@ export function evaluateBudget(policy: BudgetPolicy, c: Candidate, worstCase: Mi
     const scope: SpendScope = {};
     if (rule.provider !== undefined) scope.provider = rule.provider;
     if (rule.model !== undefined) scope.model = rule.model;
+    if (rule.person !== undefined) scope.person = rule.person;
     if (rule.period === 'day') scope.day = today;
     const spent = spentIn(scope);
     const state = { rule, spent, after: spent + worstCase };
@@ -74,7 +79,7 @@ export function evaluateBudget(policy: BudgetPolicy, c: Candidate, worstCase: Mi
 }
 
 export function describe(s: LimitState, worstCase: MicroUsd): string {
-  const what = `${s.rule.period === 'day' ? 'daily' : 'monthly'} ${s.rule.model ? `budget for ${s.rule.model}` : s.rule.provider ? `budget for ${s.rule.provider}` : 'budget'}`;
+  const what = `${s.rule.period === 'day' ? 'daily' : 'monthly'} ${s.rule.model ? `budget for ${s.rule.model}` : s.rule.provider ? `budget for ${s.rule.provider}` : s.rule.person ? `budget for ${s.rule.person}` : 'budget'}`;
   if (s.rule.limit === 0) return `the ${what} is $0, so no paid requests are allowed (${settingOf(s.rule)})`;
   return `this request could cost up to ${formatUsd(worstCase)}, and ${formatUsd(s.spent)} of the ${formatUsd(s.rule.limit)} ${what} is already spent or reserved (${settingOf(s.rule)})`;
 }

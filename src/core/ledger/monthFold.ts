@@ -9,6 +9,8 @@ export interface SpendScope {
   model?: string;
   /** A local day (`YYYY-MM-DD`); the whole month when absent. */
   day?: string;
+  /** One person's spend (records' `person`); everyone's when absent. */
+  person?: string;
 }
 
 export interface SpendTotals {
@@ -38,6 +40,8 @@ export interface MonthSummary {
   byModel: Bucket[];
   byTask: Bucket[];
   byWorkspace: Bucket[];
+  /** By who spent it (records without a person under "(none)"). */
+  byPerson: Bucket[];
   tokens: { input: number; cachedRead: number; cacheWrite: number; output: number; reasoning: number };
   estimatedRequests: number;
   corruptLines: number;
@@ -48,7 +52,7 @@ export interface MonthSummary {
 }
 
 const SEP = '\u0000';
-type Dimension = 'provider' | 'model' | 'task' | 'workspace';
+type Dimension = 'provider' | 'model' | 'task' | 'workspace' | 'person';
 
 /**
  * One month's ledger folded into sums, one record at a time, so a reader that already holds a fold
@@ -62,13 +66,14 @@ export class MonthFold {
   readonly settled: SettleRecord[] = [];
   readonly corrupt: CorruptLine[] = [];
   private readonly closed = new Set<string>();
-  /** Settled cost by `day|provider|model`. */
+  /** Settled cost by `day|provider|model|person`. */
   private readonly cells = new Map<string, MicroUsd>();
   private readonly dims: Record<Dimension, Map<string, { cost: MicroUsd; requests: number }>> = {
     provider: new Map(),
     model: new Map(),
     task: new Map(),
     workspace: new Map(),
+    person: new Map(),
   };
   private readonly tokens = { input: 0, cachedRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
   private estimated = 0;
@@ -108,12 +113,13 @@ export class MonthFold {
     if (r.kind === 'release') return;
     this.settled.push(r);
     this.total += r.cost;
-    const key = `${this.dayOf(r.reservedAt)}${SEP}${r.provider}${SEP}${r.model}`;
+    const key = `${this.dayOf(r.reservedAt)}${SEP}${r.provider}${SEP}${r.model}${SEP}${r.person ?? ''}`;
     this.cells.set(key, (this.cells.get(key) ?? 0) + r.cost);
     bump(this.dims.provider, r.provider, r.cost);
     bump(this.dims.model, r.model, r.cost);
     bump(this.dims.task, r.task ?? '(none)', r.cost);
     bump(this.dims.workspace, r.workspace ?? '(none)', r.cost);
+    bump(this.dims.person, r.person ?? '(none)', r.cost);
     const u = r.usage;
     this.tokens.input += u.inputTokens;
     this.tokens.cachedRead += u.cachedReadTokens;
@@ -129,10 +135,10 @@ export class MonthFold {
   spent(scope: SpendScope = {}, includeReserved = true): MicroUsd {
     let sum = 0;
     for (const [key, cost] of this.cells) {
-      const [day, provider, model] = key.split(SEP);
-      if (matches(scope, day!, provider!, model!)) sum += cost;
+      const [day, provider, model, person] = key.split(SEP);
+      if (matches(scope, day!, provider!, model!, person!)) sum += cost;
     }
-    if (includeReserved) for (const r of this.open.values()) if (matches(scope, this.dayOf(r.at), r.provider, r.model)) sum += r.amount;
+    if (includeReserved) for (const r of this.open.values()) if (matches(scope, this.dayOf(r.at), r.provider, r.model, r.person ?? '')) sum += r.amount;
     return sum;
   }
 
@@ -183,6 +189,7 @@ export class MonthFold {
       byModel: this.breakdown('model'),
       byTask: this.breakdown('task'),
       byWorkspace: this.breakdown('workspace'),
+      byPerson: this.breakdown('person'),
       tokens: { ...this.tokens },
       estimatedRequests: this.estimated,
       corruptLines: this.corrupt.length,
@@ -200,6 +207,6 @@ function bump(m: Map<string, { cost: MicroUsd; requests: number }>, key: string,
   } else m.set(key, { cost, requests: 1 });
 }
 
-function matches(scope: SpendScope, day: string, provider: string, model: string): boolean {
-  return (scope.day === undefined || scope.day === day) && (scope.provider === undefined || scope.provider === provider) && (scope.model === undefined || scope.model === model);
+function matches(scope: SpendScope, day: string, provider: string, model: string, person: string): boolean {
+  return (scope.day === undefined || scope.day === day) && (scope.provider === undefined || scope.provider === provider) && (scope.model === undefined || scope.model === model) && (scope.person === undefined || scope.person === person);
 }

@@ -25,6 +25,8 @@ export interface ReserveRecord {
   file?: string;
   /** Admitted past a limit because the user approved it once, or the policy is "warn". */
   override?: 'approved-once' | 'warn';
+  /** Who spent it (`costwise.identity`, default user@host): a team ledger's budgets and reports go by it. */
+  person?: string;
 }
 
 /** What the request really cost; replaces its reservation (same id). */
@@ -54,6 +56,8 @@ export interface SettleRecord {
   effort?: string;
   /** For an orphan: the process that found it and recorded it (`host:pid:start`). */
   settledBy?: string;
+  /** The reservation's person, carried over. */
+  person?: string;
 }
 
 /** Nothing was billed: the request never reached the provider. */

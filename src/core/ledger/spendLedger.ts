@@ -6,8 +6,8 @@ import { MonthFold, type SpendScope, type SpendTotals } from './monthFold';
 import { localDayKey, localMonthKey, previousMonthKey } from './periods';
 import type { ReserveRecord, SettleRecord } from './records';
 
-export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at' | 'owner'>;
-export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace' | 'file'>;
+export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at' | 'owner' | 'person'>;
+export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace' | 'file' | 'person'>;
 /** Decides admission from the spend as it is under the lock. */
 export type Admit = (
   spentIn: (scope: SpendScope) => number,
@@ -52,6 +52,8 @@ export class SpendLedger {
     private readonly newId: () => string,
     /** This process, as recorded in its reservations (`host:pid:start`). */
     readonly owner: string,
+    /** Who spends through this ledger (`costwise.identity`), recorded in each reservation when set. */
+    readonly person?: string,
   ) {}
 
   /** The month's fold, caught up with everything appended so far (by any process). */
@@ -97,6 +99,7 @@ export class SpendLedger {
         if (!verdict.admitted) throw new BudgetRefusal(verdict.reason, verdict);
         const r: ReserveRecord = { v: 1, kind: 'reserve', id: this.newId(), at: now.toISOString(), owner: this.owner, ...req };
         if (verdict.override) r.override = verdict.override;
+        if (this.person) r.person = this.person;
         await this.store.append(r);
         return r;
       }),
@@ -119,6 +122,7 @@ export class SpendLedger {
     const r: SettleRecord = { v: 1, kind: 'settle', id: reservation.id, at: this.clock.now().toISOString(), reservedAt: reservation.at, model, provider, task, ...s };
     if (workspace !== undefined) r.workspace = workspace;
     if (file !== undefined) r.file = file;
+    if (reservation.person !== undefined) r.person = reservation.person;
     return r;
   }
 

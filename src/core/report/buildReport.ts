@@ -180,7 +180,7 @@ export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
     },
     daily: { days, providers, cost },
     forecast,
-    breakdowns: { model: s.byModel, provider: s.byProvider, task: s.byTask, workspace: s.byWorkspace },
+    breakdowns: { model: s.byModel, provider: s.byProvider, task: s.byTask, workspace: s.byWorkspace, ...(s.byPerson.some((b) => b.key !== '(none)') ? { person: s.byPerson } : {}) },
     requests: req,
     whatIf: whatIf(fold, o.catalog, o.local, o.energy),
     selfHosting: {

@@ -84,7 +84,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     (spentIn, today) => {
       const v = evaluateBudget(input.budget, { provider: price.provider, model: price.model, local: price.provider === 'local' }, worstCase, spentIn, today);
       verdict = v;
-      if (v.admitted) return v;
+      if (v.admitted || v.exceeded.some((s) => s.rule.binding)) return v;
       if (input.approvedOverLimit) return { ...v, admitted: true, override: 'approved-once' };
       if (input.budget.onLimit === 'warn') return { ...v, admitted: true, override: 'warn' };
       return v;
