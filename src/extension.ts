@@ -8,6 +8,7 @@ import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
 import { BudgetAlerts } from './vscode/budgetAlerts';
+import { registerChat } from './vscode/chat/registerChat';
 import { registerCommands } from './vscode/commands';
 import { DECISION_SCHEME, DecisionDocuments } from './vscode/decisionView';
 import { ExplainController } from './vscode/explainController';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext) {
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
+  const chat = registerChat({ settings, keys, ledger, clock: systemClock, estimator, decisions, local, explain });
   const sweep = setTimeout(() => void sweepOrphans(ledger, isOwnerAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext) {
     statusBar,
     alerts,
     tierItem,
+    ...chat.disposables,
     store.watch(() => ledger.notifyExternalChange()),
     { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
@@ -57,7 +60,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(localView.scheme, localView),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: ledgerDir.fsPath, local, localView }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath };
+  return { explain, statusBar, alerts, ledger, local, settings, ledgerDir: ledgerDir.fsPath, chat: chat.api };
 }
 
 export function deactivate() {}

@@ -6,13 +6,16 @@ import { DEFAULT_ENERGY, type EnergyPrice } from './pricing/energy';
 import type { PriceEntry } from './pricing/priceEntry';
 import { parseRoutingSettings, type RoutingSettings } from './routingSettings';
 
+/** Default cap of one agent run: $0.50. */
+export const DEFAULT_PER_RUN: MicroUsd = 500_000;
+
 export type Tier = 'basic' | 'standard' | 'premium';
 export const TIERS: readonly Tier[] = ['basic', 'standard', 'premium'];
 
 /** Settings after validation. A budget that failed validation is 0 (no paid calls), never unlimited. */
 export interface CostwiseSettings {
   endpoint: { baseUrl: string; model: string };
-  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy; /** Shares of a limit (%) that raise a notification once per period. */ alertPercents: number[] };
+  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy; /** Shares of a limit (%) that raise a notification once per period. */ alertPercents: number[]; /** Most one agent run (tool-calling requests with no new user message) may spend. */ perRun: MicroUsd };
   maxOutputTokens: number;
   priceOverrides: PriceEntry[];
   defaultTier: Tier;
@@ -46,6 +49,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
 
   const monthly = parseBudget(raw['budget.monthlyUsd'], false, (m) => bad('budget.monthlyUsd', m)) ?? 0;
   const daily = parseBudget(raw['budget.dailyUsd'], true, (m) => bad('budget.dailyUsd', m));
+  const perRun = parseBudget(raw['budget.perRunUsd'], true, (m) => bad('budget.perRunUsd', m)) ?? DEFAULT_PER_RUN;
   const rules: LimitRule[] = [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }];
   if (daily !== undefined) rules.push({ period: 'day', limit: daily, setting: 'costwise.budget.dailyUsd' });
   for (const [field, key] of [['provider', 'budget.perProvider'], ['model', 'budget.perModel']] as const) {
@@ -94,7 +98,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   const local = parseLocalSettings(raw, bad);
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents, perRun }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local },
     problems,
   };
 }

@@ -14,6 +14,7 @@ const KEYS = [
   'budget.warnPercent',
   'budget.onLimit',
   'budget.alertPercents',
+  'budget.perRunUsd',
   'maxOutputTokens',
   'prices',
   'defaultTier',

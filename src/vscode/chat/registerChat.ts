@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { Clock } from '../../core/clock';
+import type { SpendLedger } from '../../core/ledger/spendLedger';
+import type { LazyTokenEstimator } from '../../node/lazyTokenEstimator';
+import type { ApiKeys } from '../apiKeys';
+import type { DecisionDocuments } from '../decisionView';
+import type { ExplainController } from '../explainController';
+import type { LocalModels } from '../localModels';
+import type { SettingsGateway } from '../settingsGateway';
+import { ChatService } from './chatService';
+import { CostwiseModelProvider, VENDOR } from './costwiseModelProvider';
+
+export interface ChatDeps {
+  settings: SettingsGateway;
+  keys: ApiKeys;
+  ledger: SpendLedger;
+  clock: Clock;
+  estimator: LazyTokenEstimator;
+  decisions: DecisionDocuments;
+  local: LocalModels;
+  explain: ExplainController;
+}
+
+/** Costwise's models in VS Code's chat (vendor `costwise`) and the `@costwise` participant. */
+export function registerChat(d: ChatDeps): { disposables: vscode.Disposable[]; api: { service: ChatService; provider: CostwiseModelProvider } } {
+  const service = new ChatService(d.settings, d.keys, d.ledger, d.clock, d.estimator, d.decisions, d.local);
+  const provider = new CostwiseModelProvider(service, d.settings, d.estimator);
+  const disposables: vscode.Disposable[] = [provider, vscode.lm.registerLanguageModelChatProvider(VENDOR, provider)];
+  return { disposables, api: { service, provider } };
+}
