@@ -24,6 +24,8 @@ export interface RecordedRequest {
 export interface FixtureServerOptions {
   /** Model id -> fixture file (without `.sse`). Unlisted models use `<model>.sse`. */
   fixtures?: Record<string, string>;
+  /** Fixture for any model not in `fixtures` (when the model routing picks may vary). */
+  anyModel?: string;
   /** Fixtures whose stream ends by destroying the socket (no proper end). */
   cut?: string[];
   /** Answer every request with this HTTP status and the API's error body. */
@@ -62,6 +64,11 @@ export class FixtureServer {
   /** Serves another recorded stream for a model from now on. */
   setFixture(model: string, fixture: string): void {
     this.opts.fixtures = { ...this.opts.fixtures, [model]: fixture };
+  }
+
+  /** Serves this recorded stream for every model without its own fixture from now on. */
+  setAnyModel(fixture: string): void {
+    this.opts.anyModel = fixture;
   }
 
   /** Requests for answers (not health checks or model lists). */
@@ -136,7 +143,7 @@ export class FixtureServer {
     const status = scripted ?? this.opts.status;
     if (status && status !== 200) return fail(status, status === 429 ? 'Rate limit reached.' : 'The server is overloaded.', this.opts.errorHeaders);
     const model = route.model || String(body.model ?? '');
-    const name = this.opts.fixtures?.[model] ?? model;
+    const name = this.opts.fixtures?.[model] ?? this.opts.anyModel ?? model;
     let sse: string;
     try {
       sse = readFileSync(join(FIXTURES, api, `${name}.sse`), 'utf8');
