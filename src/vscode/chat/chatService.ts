@@ -44,6 +44,8 @@ export interface ChatAsk {
   toolMode?: 'auto' | 'required';
   /** `chat`, `agent` (tools were passed), or `explain` (the participant's /explain). */
   task: string;
+  /** The request carries a file that only local models may see (costwise.privacy.localOnlyFiles). */
+  fileIsPrivate?: boolean;
   signal: AbortSignal;
   onEvent(e: ChatEvent): void;
 }
@@ -103,7 +105,7 @@ export class ChatService {
     const promptText = requestText({ messages: a.messages, tools: a.tools ?? [] });
     // The history before the newest typed turn repeats the previous request: a provider's prompt cache has it.
     const sharedPrefixTokens = Math.ceil(position.historyChars / 4);
-    let decision = decide(candidates, { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: a.task, tier, fileIsPrivate: false, untrustedApproved: true, sharedPrefixTokens });
+    let decision = decide(candidates, { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: a.task, tier, fileIsPrivate: a.fileIsPrivate ?? false, untrustedApproved: true, sharedPrefixTokens });
     if (a.model && agent && !all.some((c) => c.model === a.model && supportsTools(c))) throw new ChatRefusal(`Costwise: ${a.model} cannot call tools, so it cannot answer in Agent mode. Pick a model whose tooltip says "tools", or Costwise Auto.`);
     // Auto keeps a conversation on the model that answered it (its prompt cache keeps paying off) while that model still qualifies.
     const held = !a.model ? this.book.stickyModel(position.conversation) : undefined;

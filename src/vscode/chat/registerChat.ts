@@ -9,6 +9,7 @@ import type { LocalModels } from '../localModels';
 import type { SettingsGateway } from '../settingsGateway';
 import { ChatService } from './chatService';
 import { CostwiseModelProvider, VENDOR } from './costwiseModelProvider';
+import { CostwiseParticipant } from './costwiseParticipant';
 
 export interface ChatDeps {
   settings: SettingsGateway;
@@ -22,9 +23,10 @@ export interface ChatDeps {
 }
 
 /** Costwise's models in VS Code's chat (vendor `costwise`) and the `@costwise` participant. */
-export function registerChat(d: ChatDeps): { disposables: vscode.Disposable[]; api: { service: ChatService; provider: CostwiseModelProvider } } {
+export function registerChat(d: ChatDeps): { disposables: vscode.Disposable[]; api: { service: ChatService; provider: CostwiseModelProvider; participant: CostwiseParticipant } } {
   const service = new ChatService(d.settings, d.keys, d.ledger, d.clock, d.estimator, d.decisions, d.local);
   const provider = new CostwiseModelProvider(service, d.settings, d.estimator);
-  const disposables: vscode.Disposable[] = [provider, vscode.lm.registerLanguageModelChatProvider(VENDOR, provider)];
-  return { disposables, api: { service, provider } };
+  const participant = new CostwiseParticipant(service, d.ledger, d.settings, d.clock, d.explain);
+  const disposables: vscode.Disposable[] = [provider, vscode.lm.registerLanguageModelChatProvider(VENDOR, provider), participant.register()];
+  return { disposables, api: { service, provider, participant } };
 }
