@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
-import type { SpendTotals } from '../core/ledger/monthFold';
+import { bySurface } from '../core/chat/spendText';
+import type { Bucket, SpendTotals } from '../core/ledger/monthFold';
 import { formatUsd, formatUsdExact } from '../core/money';
 import type { SettingsGateway } from './settingsGateway';
 
@@ -41,7 +42,7 @@ export class StatusBarController implements vscode.Disposable {
         try {
           const { fold, totals } = await this.ledger.snapshot();
           const summary = fold.summary();
-          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider);
+          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider, bySurface(summary.byTask));
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';
@@ -63,7 +64,7 @@ export class StatusBarController implements vscode.Disposable {
       .then((pick) => pick && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file)));
   }
 
-  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = []): void {
+  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = [], surfaces: Bucket[] = []): void {
     const { budget } = this.settings.current().settings;
     const limit = budget.monthly;
     this.text = `$(pulse) ${formatUsd(t.today)} · ${formatUsd(t.month)} / ${formatUsd(limit)}`;
@@ -83,6 +84,10 @@ export class StatusBarController implements vscode.Disposable {
     if (byProvider.length) {
       md.appendMarkdown(`\n| This month by provider | requests | cost |\n|---|---:|---:|\n`);
       for (const b of byProvider.slice(0, 6)) md.appendMarkdown(`| ${b.key} | ${b.requests} | ${formatUsd(b.cost)} |\n`);
+    }
+    if (surfaces.length > 1 || surfaces.some((b) => b.key === 'chat' || b.key === 'agent')) {
+      md.appendMarkdown(`\n| This month by surface | requests | cost |\n|---|---:|---:|\n`);
+      for (const b of surfaces) md.appendMarkdown(`| ${b.key} | ${b.requests} | ${formatUsd(b.cost)} |\n`);
     }
     if (t.last) {
       const how = t.last.provider === 'local' ? ' (energy)' : t.last.usage.source === 'estimated' ? ' (estimated)' : '';

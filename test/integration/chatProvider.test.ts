@@ -82,6 +82,8 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     const fold = await api.ledger.fold();
     assert.ok(fold.settled.some((r) => r.id === record.id && r.task === 'chat'));
     assert.ok(!('tools' in sent.body), 'no tools were passed');
+    // Chat has no usage API: Costwise's status bar shows it, by surface.
+    await waitFor('the status bar to show chat spend', () => /\| chat \| \d+ \| \$/.test(api.statusBar.tooltip) || undefined);
   });
 
   it('Agent requests: tools go out in OpenAI format, the call comes back as a tool-call part, the result goes back as a tool message', async () => {
@@ -130,6 +132,41 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     assert.equal(openai.chats.length, before + 1);
     await setUserSetting('budget.perRunUsd', undefined);
   });
+
+  for (const wire of [
+    { family: 'anthropic', setting: 'providers.anthropic', key: 'sk-ant-chat', fixture: 'tool-use', call: ['toolu_01T1x1fJ34qAmk2tNTrN7Up6', 'get_weather', { location: 'San Francisco, CA', unit: 'fahrenheit' }], text: 'Let me check the weather.' },
+    { family: 'gemini', setting: 'providers.gemini', key: 'g-chat', fixture: 'function-call', call: [undefined, 'get_weather', { location: 'Tokyo' }], text: "I'll look that up." },
+  ] as const) {
+    it(`Agent round trip on a model of ${wire.family} picked by name: its wire format both ways, recorded as agent`, async () => {
+      const api = await costwise();
+      const server = await new FixtureServer({ apiKey: wire.key, anyModel: wire.fixture }).start();
+      try {
+        await setUserSetting(wire.setting, { enabled: true, baseUrl: server.origin });
+        await vscode.commands.executeCommand('costwise.setApiKey', { key: wire.key, endpoint: wire.family });
+        const model = await waitFor(`a ${wire.family} model that calls tools`, async () => (await vscode.lm.selectChatModels({ vendor: 'costwise', family: wire.family }))[0], 15_000);
+        const ask = vscode.LanguageModelChatMessage.User('Weather, please.');
+        const first = await send(model, [ask], { tools: [WEATHER], toolMode: vscode.LanguageModelChatToolMode.Required });
+        assert.equal(first.error, undefined, String(first.error));
+        assert.equal(first.text, wire.text);
+        assert.equal(first.calls.length, 1);
+        const call = first.calls[0]!;
+        if (wire.call[0]) assert.equal(call.callId, wire.call[0]);
+        assert.deepEqual([call.name, call.input], [wire.call[1], wire.call[2]]);
+        assert.equal(api.chat.provider.last?.result.record?.task, 'agent');
+        assert.equal(api.chat.provider.last?.result.record?.model, model.id, 'a model picked by name is the model called');
+
+        server.setAnyModel(wire.family === 'anthropic' ? 'claude-sonnet-4-5' : 'gemini-2.5-flash');
+        const second = await send(model, [ask, vscode.LanguageModelChatMessage.Assistant([call]), vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart('sunny')])])], { tools: [WEATHER] });
+        assert.equal(second.error, undefined, String(second.error));
+        const body = server.chats.at(-1)!.body as { messages?: Array<{ content: unknown }>; contents?: Array<{ parts: unknown[] }> };
+        if (wire.family === 'anthropic') assert.deepEqual((body.messages!.at(-1)!.content as unknown[])[0], { type: 'tool_result', tool_use_id: call.callId, content: 'sunny' });
+        else assert.deepEqual(body.contents!.at(-1)!.parts[0], { functionResponse: { id: call.callId, name: 'get_weather', response: { output: 'sunny' } } });
+      } finally {
+        await setUserSetting(wire.setting, undefined);
+        await server.stop();
+      }
+    });
+  }
 
   it('past the monthly limit the request is refused with a clear message and nothing is sent', async () => {
     openai.setAnyModel('o4-mini');

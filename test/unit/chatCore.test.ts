@@ -102,3 +102,18 @@ describe('Chat: models offered in the picker', () => {
     assert.equal(offerable(cand({ model: 'a', retiredOn: '2026-11-30' })), false);
   });
 });
+
+describe('Chat: spend by surface, /cost and /budget text', () => {
+  it('folds tasks into panel / chat / agent and shows the conversation, the month and each limit', async () => {
+    const { bySurface, costMarkdown, budgetMarkdown } = await import('../../src/core/chat/spendText');
+    const byTask = [{ key: 'explain', cost: 300, requests: 3 }, { key: 'agent', cost: 900, requests: 2 }, { key: 'chat', cost: 100, requests: 1 }];
+    assert.deepEqual(bySurface(byTask).map((b) => b.key), ['agent', 'panel', 'chat']);
+    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1300, requests: 6, byModel: [{ key: 'gpt-5.4-mini', cost: 1300, requests: 6 }], byTask }, conversation: { spent: 900, requests: 2, byModel: new Map([['gpt-5.4-mini', 900]]) } });
+    assert.match(md, /\*\*This conversation\*\* .*: \$0\.00 in 2 requests/);
+    assert.match(md, /\| agent \| 2 \| \$0\.00 \|/);
+    const b = budgetMarkdown({ rules: [{ period: 'month', limit: 10_000_000, setting: 'costwise.budget.monthlyUsd' }, { period: 'day', limit: 1_000_000, provider: 'openai', setting: 'costwise.budget.perProvider' }], warnRatio: 0.8, onLimit: 'ask' }, 500_000, (scope) => (scope.day ? 250_000 : 4_000_000), '2026-11-30');
+    assert.match(b, /\| monthly \$10\.00 \| \$4\.00 \| \$6\.00 \| `costwise\.budget\.monthlyUsd` \|/);
+    assert.match(b, /\| daily · openai \$1\.00 \| \$0\.25 \| \$0\.75 \|/);
+    assert.match(b, /at most \$0\.50/);
+  });
+});
