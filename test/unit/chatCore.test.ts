@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../src/core/chat/chatProvider';
 import { autoModelInfo, autoTierOf, concreteModelInfo, offerable, supportsTools, tierOfScore } from '../../src/core/chat/chatModels';
 import { ConversationBook, chatPosition } from '../../src/core/chat/conversations';
 import { toChatMessages } from '../../src/core/chat/languageModelParts';
+import { budgetMarkdown, bySurface, costMarkdown } from '../../src/core/chat/spendText';
 import type { Candidate } from '../../src/core/routing/candidate';
 import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
 
@@ -104,13 +105,13 @@ describe('Chat: models offered in the picker', () => {
 });
 
 describe('Chat: spend by surface, /cost and /budget text', () => {
-  it('folds tasks into panel / chat / agent and shows the conversation, the month and each limit', async () => {
-    const { bySurface, costMarkdown, budgetMarkdown } = await import('../../src/core/chat/spendText');
-    const byTask = [{ key: 'explain', cost: 300, requests: 3 }, { key: 'agent', cost: 900, requests: 2 }, { key: 'chat', cost: 100, requests: 1 }];
+  it('folds tasks into panel / chat / agent and shows the conversation, the month and each limit', () => {
+    const byTask = [{ key: 'explain', cost: 300_000, requests: 3 }, { key: 'agent', cost: 900_000, requests: 2 }, { key: 'chat', cost: 100_000, requests: 1 }];
     assert.deepEqual(bySurface(byTask).map((b) => b.key), ['agent', 'panel', 'chat']);
-    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1300, requests: 6, byModel: [{ key: 'gpt-5.4-mini', cost: 1300, requests: 6 }], byTask }, conversation: { spent: 900, requests: 2, byModel: new Map([['gpt-5.4-mini', 900]]) } });
-    assert.match(md, /\*\*This conversation\*\* .*: \$0\.00 in 2 requests/);
-    assert.match(md, /\| agent \| 2 \| \$0\.00 \|/);
+    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1_300_000, requests: 6, byModel: [{ key: 'gpt-5.4-mini', cost: 1_300_000, requests: 6 }], byTask }, conversation: { spent: 900_000, requests: 2, byModel: new Map([['gpt-5.4-mini', 900_000]]) } });
+    assert.match(md, /\*\*This conversation\*\* .*: \$0\.90 in 2 requests/);
+    assert.match(md, /\| agent \| 2 \| \$0\.90 \|/);
+    assert.match(md, /\| gpt-5\.4-mini \| \$0\.90 \|/);
     const b = budgetMarkdown({ rules: [{ period: 'month', limit: 10_000_000, setting: 'costwise.budget.monthlyUsd' }, { period: 'day', limit: 1_000_000, provider: 'openai', setting: 'costwise.budget.perProvider' }], warnRatio: 0.8, onLimit: 'ask' }, 500_000, (scope) => (scope.day ? 250_000 : 4_000_000), '2026-11-30');
     assert.match(b, /\| monthly \$10\.00 \| \$4\.00 \| \$6\.00 \| `costwise\.budget\.monthlyUsd` \|/);
     assert.match(b, /\| daily · openai \$1\.00 \| \$0\.25 \| \$0\.75 \|/);
