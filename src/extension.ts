@@ -47,6 +47,8 @@ export function activate(context: vscode.ExtensionContext) {
     alerts,
     tierItem,
     ...chat.disposables,
+    // A key stored or removed changes which models the chat's model picker can offer.
+    context.secrets.onDidChange(() => chat.api.provider.refresh()),
     store.watch(() => ledger.notifyExternalChange()),
     { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
     vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
