@@ -3,7 +3,9 @@ import type { ChatEvent, ChatMessage, ChatProvider, ChatRequest, ToolSpec } from
 import { requestText } from '../../src/core/chat/requestText';
 import { AnthropicProvider } from '../../src/providers/anthropic';
 import { GeminiProvider } from '../../src/providers/gemini';
-import { PLACEHOLDER_SIGNATURE } from '../../src/providers/geminiTools';
+import { toAnthropicMessages } from '../../src/providers/anthropicTools';
+import { PLACEHOLDER_SIGNATURE, toGeminiContents } from '../../src/providers/geminiTools';
+import { toOpenAIMessages } from '../../src/providers/openAITools';
 import { OpenAICompatibleProvider } from '../../src/providers/openAICompatible';
 import { FixtureServer, type FixtureServerOptions } from '../harness/openAIServer';
 
@@ -177,5 +179,21 @@ describe('Request text for estimates', () => {
   it('counts tool definitions, calls and results, not only message text', () => {
     const t = requestText({ messages: ROUND_TRIP, tools: [WEATHER] });
     for (const s of ['Current weather at a place', '"required":["location"]', 'get_weather({"location":"Paris"})', '18 °C, cloudy', 'What is the weather']) assert.ok(t.includes(s), s);
+  });
+});
+
+describe('Images in each wire format', () => {
+  it('OpenAI data URLs, Anthropic base64 image blocks, Gemini inlineData; only on user turns', () => {
+    const msgs: ChatMessage[] = [{ role: 'user', content: 'What is in this screenshot?', images: [{ mimeType: 'image/png', data: 'iVBORw0KGgo=' }] }];
+    assert.deepEqual(toOpenAIMessages(msgs), [{ role: 'user', content: [{ type: 'text', text: 'What is in this screenshot?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }]);
+    assert.deepEqual(toAnthropicMessages(msgs), [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }, { type: 'text', text: 'What is in this screenshot?' }] }]);
+    assert.deepEqual(toGeminiContents(msgs), [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }, { text: 'What is in this screenshot?' }] }]);
+  });
+
+  it('a tool error goes back marked as one in each format', () => {
+    const msgs: ChatMessage[] = [ROUND_TRIP[2]!, { role: 'user', content: '', toolResults: [{ callId: 'call_prev1', content: 'no such city', isError: true }] }];
+    assert.deepEqual(toOpenAIMessages(msgs)[1], { role: 'tool', tool_call_id: 'call_prev1', content: 'Error: no such city' });
+    assert.deepEqual(toAnthropicMessages(msgs)[1], { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_prev1', content: 'no such city', is_error: true }] });
+    assert.deepEqual(toGeminiContents(msgs)[1]!.parts[0], { functionResponse: { id: 'call_prev1', name: 'get_weather', response: { error: 'no such city' } } });
   });
 });
