@@ -9,6 +9,7 @@ import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
 import { systemClock } from './node/systemClock';
 import { ApiKeys } from './vscode/apiKeys';
 import { BudgetAlerts } from './vscode/budgetAlerts';
+import { registerChat } from './vscode/chat/registerChat';
 import { registerCommands } from './vscode/commands';
 import { DECISION_VIEW_TYPE, DecisionPanels } from './vscode/decisionPanel';
 import { ExplainController } from './vscode/explainController';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext) {
   const statusBar = new StatusBarController(ledger, settings);
   const alerts = new BudgetAlerts(ledger, settings, vscode.Uri.joinPath(context.globalStorageUri, 'alerts').fsPath);
   const tierItem = new TierStatusItem(settings);
+  const chat = registerChat({ settings, keys, ledger, clock: systemClock, estimator, decisions, local, explain, prices, modelLists });
   const sweep = setTimeout(() => void sweepOrphans(ledger, backend.isAlive).catch(() => undefined), 3000);
   context.subscriptions.push(
     settings,
@@ -66,6 +68,9 @@ export function activate(context: vscode.ExtensionContext) {
     statusBar,
     alerts,
     tierItem,
+    ...chat.disposables,
+    // A key stored or removed changes which models the chat's model picker can offer.
+    context.secrets.onDidChange(() => chat.api.provider.refresh()),
     deferred(() => store.watch(() => ledger.notifyExternalChange())),
     { dispose: () => (clearTimeout(sweep), clearTimeout(gpuProbe), ledger.dispose()) },
     settings.onDidChange(() => void gpuBuilds.probe(settings.current().settings.local).catch(() => undefined)),
@@ -83,7 +88,7 @@ export function activate(context: vscode.ExtensionContext) {
     ...registerTeamLedger(backend, ledger, settings, password),
     ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri: context.extensionUri, ledgerDir: reportDir, local, localView, prices, updater, modelLists, modelsView, gpuBuilds }),
   );
-  return { explain, statusBar, alerts, ledger, local, settings, decisions, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater } };
+  return { explain, statusBar, alerts, ledger, local, settings, decisions, modelLists, ledgerDir: ledgerDir.fsPath, prices: { service: prices, updater }, chat: chat.api };
 }
 
 export function deactivate() {}

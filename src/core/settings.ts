@@ -10,11 +10,14 @@ import { parseRoutingSettings, type RoutingSettings } from './routingSettings';
 import { TIERS, type Tier } from './routing/tiers';
 
 export { TIERS, type Tier };
+/** Default cap of one agent run: $0.50. */
+export const DEFAULT_PER_RUN: MicroUsd = 500_000;
+
 
 /** Settings after validation. A budget that failed validation is 0 (no paid calls), never unlimited. */
 export interface CostwiseSettings {
   endpoint: { baseUrl: string; model: string };
-  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy; /** Shares of a limit (%) that raise a notification once per period. */ alertPercents: number[] };
+  budget: { monthly: MicroUsd; daily: MicroUsd | undefined; policy: BudgetPolicy; /** Shares of a limit (%) that raise a notification once per period. */ alertPercents: number[]; /** Most one agent run (tool-calling requests with no new user message) may spend. */ perRun: MicroUsd };
   maxOutputTokens: number;
   priceOverrides: PriceEntry[];
   defaultTier: Tier;
@@ -55,6 +58,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
 
   const monthly = parseBudget(raw['budget.monthlyUsd'], false, (m) => bad('budget.monthlyUsd', m)) ?? 0;
   const daily = parseBudget(raw['budget.dailyUsd'], true, (m) => bad('budget.dailyUsd', m));
+  const perRun = parseBudget(raw['budget.perRunUsd'], true, (m) => bad('budget.perRunUsd', m)) ?? DEFAULT_PER_RUN;
   const rules: LimitRule[] = [{ period: 'month', limit: monthly, setting: 'costwise.budget.monthlyUsd' }];
   if (daily !== undefined) rules.push({ period: 'day', limit: daily, setting: 'costwise.budget.dailyUsd' });
   for (const [field, key] of [['provider', 'budget.perProvider'], ['model', 'budget.perModel']] as const) {
@@ -105,7 +109,7 @@ export function parseSettings(raw: RawSettings): ParsedSettings {
   const ledger = parseLedgerSettings(raw, bad);
 
   return {
-    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local, prices, ledger },
+    settings: { endpoint: { baseUrl: baseUrl ?? '', model }, budget: { monthly, daily, policy: { rules, warnRatio, onLimit }, alertPercents, perRun }, maxOutputTokens, priceOverrides, defaultTier, routing, energy, local, prices, ledger },
     problems,
   };
 }

@@ -6,6 +6,7 @@ import { toProviderError } from './errors';
 import { guardedFetch } from './guardedFetch';
 import { StreamingProvider, type StreamingOptions } from './streamingProvider';
 import { normaliseAnthropicUsage, type AnthropicWireUsage } from './usage';
+import { AnthropicToolUseAssembler, anthropicToolFields, toAnthropicMessages, usesTools } from './anthropicTools';
 
 export interface AnthropicOptions extends StreamingOptions {
   id: string;
@@ -27,8 +28,9 @@ const THINKING_BUDGET: Record<Effort, number> = { none: 0, minimal: 1024, low: 1
 interface RawEvent {
   type: string;
   message?: { usage?: AnthropicWireUsage; model?: string };
-  content_block?: { type: string };
-  delta?: { type?: string; text?: string; thinking?: string; stop_reason?: string | null };
+  index?: number;
+  content_block?: { type: string; id?: string; name?: string };
+  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
   usage?: AnthropicWireUsage;
   error?: { type?: string; message?: string };
 }
@@ -65,11 +67,14 @@ export class AnthropicProvider extends StreamingProvider {
     const body: Record<string, unknown> = {
       model: request.model,
       max_tokens: request.maxOutputTokens,
-      messages: request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content })),
+      messages: toAnthropicMessages(request.messages),
+      ...anthropicToolFields(request),
       stream: true,
     };
     if (system) body.system = system;
-    if (request.reasoningEffort && request.reasoningEffort !== 'none') {
+    // With tools, extended thinking needs each turn's signed thinking blocks sent back, which VS Code's
+    // message parts cannot carry: tool conversations run without it.
+    if (request.reasoningEffort && request.reasoningEffort !== 'none' && !usesTools(request)) {
       const budget = Math.min(THINKING_BUDGET[request.reasoningEffort], Math.max(1024, request.maxOutputTokens - 1024));
       if (request.maxOutputTokens > 1024) body.thinking = { type: 'enabled', budget_tokens: budget };
     }
@@ -78,6 +83,7 @@ export class AnthropicProvider extends StreamingProvider {
     let stopReason: string | undefined;
     let model: string | undefined;
     let stopped = false;
+    const tools = new AnthropicToolUseAssembler();
     try {
       const stream = await client.messages.create(body as never, { signal });
       yield { type: 'started' };
@@ -85,9 +91,14 @@ export class AnthropicProvider extends StreamingProvider {
         if (e.type === 'message_start') {
           wire = { ...wire, ...e.message?.usage };
           model = e.message?.model ?? model;
-        } else if (e.type === 'content_block_delta') {
+        } else if (e.type === 'content_block_start' && e.content_block) tools.start(e.index ?? 0, e.content_block);
+        else if (e.type === 'content_block_delta') {
           if (e.delta?.type === 'text_delta' && e.delta.text) yield { type: 'text', text: e.delta.text };
           else if (e.delta?.type === 'thinking_delta' && e.delta.thinking) yield { type: 'reasoning', text: e.delta.thinking };
+          else if (e.delta?.type === 'input_json_delta') tools.delta(e.index ?? 0, e.delta.partial_json ?? '');
+        } else if (e.type === 'content_block_stop') {
+          const call = tools.stop(e.index ?? 0);
+          if (call) yield { type: 'toolCall', call };
         } else if (e.type === 'message_delta') {
           // message_delta carries the cumulative output count (and, in newer API versions, the input counts).
           const u = e.usage ?? {};
@@ -99,6 +110,7 @@ export class AnthropicProvider extends StreamingProvider {
       usage = normaliseAnthropicUsage(wire);
       if (signal.aborted) throw new Error('aborted');
       if (!stopped) throw new Error('the stream ended before message_stop');
+      if (tools.pending) throw new Error('the stream ended before its tool_use blocks were complete');
     } catch (e) {
       if (wire.input_tokens !== undefined) yield { type: 'usage', usage: normaliseAnthropicUsage(wire) };
       yield { type: 'error', error: toProviderError(e, signal, [this.opts.apiKey], new URL(this.opts.baseUrl).host) };

@@ -1,10 +1,11 @@
 import type { Effort } from '../core/routing/effort';
-import type { ChatEvent, ChatRequest, ModelInfo } from '../core/chat/chatProvider';
+import { ProviderError, type ChatEvent, type ChatRequest, type ModelInfo } from '../core/chat/chatProvider';
 import { pick } from '../core/lazyModule';
 import { toProviderError } from './errors';
 import { guardedFetch } from './guardedFetch';
 import { StreamingProvider, type StreamingOptions } from './streamingProvider';
 import { normaliseGeminiUsage, type GeminiWireUsage } from './usage';
+import { geminiToolCall, geminiToolFields, toGeminiContents, type GeminiFunctionCallPart } from './geminiTools';
 
 export interface GeminiOptions extends StreamingOptions {
   id: string;
@@ -15,7 +16,7 @@ export interface GeminiOptions extends StreamingOptions {
 }
 
 interface Chunk {
-  candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean }> }; finishReason?: string }>;
+  candidates?: Array<{ content?: { parts?: Array<{ text?: string; thought?: boolean } & GeminiFunctionCallPart> }; finishReason?: string }>;
   usageMetadata?: GeminiWireUsage;
   modelVersion?: string;
 }
@@ -51,16 +52,24 @@ export class GeminiProvider extends StreamingProvider {
   protected async *attempt(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatEvent> {
     const ai = await this.client();
     const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-    const contents = request.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+    let contents: ReturnType<typeof toGeminiContents>;
+    try {
+      contents = toGeminiContents(request.messages);
+    } catch (e) {
+      yield { type: 'error', error: new ProviderError('config', `Costwise could not send this conversation to Gemini: ${(e as Error).message}.`) };
+      return;
+    }
     const config: Record<string, unknown> = {
       maxOutputTokens: request.maxOutputTokens,
       thinkingConfig: { includeThoughts: true, ...(request.reasoningEffort ? { thinkingBudget: THINKING_BUDGET[request.reasoningEffort] } : {}) },
       abortSignal: signal,
+      ...geminiToolFields(request),
     };
     if (system) config.systemInstruction = system;
     let usage: GeminiWireUsage | undefined;
     let finish: string | undefined;
     let model: string | undefined;
+    let calls = 0;
     try {
       const stream = await ai.models.generateContentStream({ model: request.model, contents, config } as never);
       yield { type: 'started' };
@@ -69,6 +78,11 @@ export class GeminiProvider extends StreamingProvider {
         model = chunk.modelVersion ?? model;
         for (const c of chunk.candidates ?? []) {
           for (const part of c.content?.parts ?? []) {
+            const call = geminiToolCall(part, calls);
+            if (call) {
+              calls++;
+              yield { type: 'toolCall', call };
+            }
             if (!part.text) continue;
             yield { type: part.thought ? 'reasoning' : 'text', text: part.text };
           }

@@ -6,6 +6,7 @@ import { guardedFetch } from './guardedFetch';
 import { ThinkTagSplitter } from './reasoning';
 import { StreamingProvider, type StreamingOptions } from './streamingProvider';
 import { normaliseOpenAIUsage, type OpenAIWireUsage } from './usage';
+import { OpenAIToolCallAssembler, openAIToolFields, toOpenAIMessages, type ToolCallDelta } from './openAITools';
 
 export interface OpenAICompatibleOptions extends StreamingOptions {
   id: string;
@@ -27,6 +28,7 @@ interface StreamDelta {
   content?: string | null;
   reasoning_content?: string | null;
   reasoning?: string | null;
+  tool_calls?: ToolCallDelta[] | null;
 }
 
 /**
@@ -63,7 +65,8 @@ export class OpenAICompatibleProvider extends StreamingProvider {
     const client = await this.client();
     const body: Record<string, unknown> = {
       model: request.model,
-      messages: request.messages,
+      messages: toOpenAIMessages(request.messages),
+      ...openAIToolFields(request),
       stream: true,
       stream_options: { include_usage: true },
     };
@@ -74,6 +77,7 @@ export class OpenAICompatibleProvider extends StreamingProvider {
     let usage: Usage | undefined;
     let finishReason: string | undefined;
     let model: string | undefined;
+    const tools = new OpenAIToolCallAssembler();
     try {
       const stream = await client.chat.completions.create(body as never, { signal });
       yield { type: 'started' };
@@ -89,13 +93,17 @@ export class OpenAICompatibleProvider extends StreamingProvider {
           const thought = d.reasoning_content ?? d.reasoning;
           if (thought) yield { type: 'reasoning', text: thought };
           if (d.content) for (const p of splitter.push(d.content)) yield { type: p.kind, text: p.text };
+          if (d.tool_calls?.length) tools.push(d.tool_calls);
           if (choice.finish_reason) finishReason = choice.finish_reason;
+          // Arguments arrive in fragments: a call is passed on only once the turn has ended.
+          if (choice.finish_reason && tools.pending) for (const call of tools.finish()) yield { type: 'toolCall', call };
         }
       }
       // The SDK ends the iteration quietly when aborted; a cancelled answer must not look complete.
       if (signal.aborted) throw new Error('aborted');
       // A stream that ends with neither [DONE] nor a finish reason was cut off.
       if (!finishReason && !usage) throw new Error('the stream ended before the answer was complete');
+      if (tools.pending) throw new Error('the stream ended before its tool calls were complete');
     } catch (e) {
       for (const p of splitter.end()) yield { type: p.kind, text: p.text };
       yield { type: 'error', error: toProviderError(e, signal, [this.opts.apiKey], new URL(this.opts.baseUrl).host) };

@@ -67,7 +67,7 @@ export abstract class StreamingProvider implements ChatProvider {
             break;
           }
           if (e.type === 'started') started = true;
-          if (e.type === 'text' || e.type === 'reasoning') content = true;
+          if (e.type === 'text' || e.type === 'reasoning' || e.type === 'toolCall') content = true;
           if (e.type === 'usage') usage = e.usage;
           if (content) arm(this.streaming.idleTimeoutMs, `the stream stalled for ${this.streaming.idleTimeoutMs} ms`);
           yield e;

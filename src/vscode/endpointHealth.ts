@@ -49,7 +49,8 @@ export class EndpointHealth {
    */
   async refreshLocal(endpoints: Iterable<Endpoint>): Promise<void> {
     const probes = [...endpoints]
-      .filter((e) => e.kind !== 'embedded' && isLoopback(e.baseUrl) && !this.get(healthKey(e)))
+      // Without a key the probe fails in the client before any request: that says nothing about the server.
+      .filter((e) => e.kind !== 'embedded' && e.apiKey && isLoopback(e.baseUrl) && !this.get(healthKey(e)))
       .map((e) => {
         const key = healthKey(e);
         let p = this.probing.get(key);

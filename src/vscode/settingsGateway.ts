@@ -16,6 +16,7 @@ const KEYS = [
   'budget.warnPercent',
   'budget.onLimit',
   'budget.alertPercents',
+  'budget.perRunUsd',
   'maxOutputTokens',
   'prices',
   'prices.autoUpdate',

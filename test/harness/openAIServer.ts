@@ -26,6 +26,8 @@ export interface RecordedRequest {
 export interface FixtureServerOptions {
   /** Model id -> fixture file (without `.sse`). Unlisted models use `<model>.sse`. */
   fixtures?: Record<string, string>;
+  /** Fixture for any model not in `fixtures` (when the model routing picks may vary). */
+  anyModel?: string;
   /**
    * Fixtures whose stream ends by dropping the connection (no proper end): after their last event the
    * connection stays open until the test calls cut(), once its client has shown what it received.
@@ -77,6 +79,11 @@ export class FixtureServer {
     this.opts.fixtures = { ...this.opts.fixtures, [model]: fixture };
   }
 
+  /** Serves this recorded stream for every model without its own fixture from now on. */
+  setAnyModel(fixture: string): void {
+    this.opts.anyModel = fixture;
+  }
+
   /** Requests for answers (not health checks or model lists). */
   get chats(): RecordedRequest[] {
     return this.requests.filter((r) => /\/chat\/completions$|\/v1\/messages$|:streamGenerateContent/.test(r.path.split('?')[0]!));
@@ -106,6 +113,13 @@ export class FixtureServer {
   cut(): void {
     for (const c of this.cutters.splice(0)) c();
   }
+
+  /** Cuts each `cut` fixture stream as soon as it has sent all its events (for tests that look only at the outcome). */
+  cutWhenSent(): void {
+    this.autoCut = true;
+    this.cut();
+  }
+  private autoCut = false;
 
   /** Answers being held open right now. */
   get held(): RecordedRequest[] {
@@ -213,7 +227,7 @@ export class FixtureServer {
     const status = scripted ?? this.opts.status;
     if (status && status !== 200) return fail(status, status === 429 ? 'Rate limit reached.' : 'The server is overloaded.', this.opts.errorHeaders);
     const model = route.model || String(body.model ?? '');
-    const name = this.opts.fixtures?.[model] ?? model;
+    const name = this.opts.fixtures?.[model] ?? this.opts.anyModel ?? model;
     let sse: string;
     try {
       sse = readFileSync(join(FIXTURES, api, `${name}.sse`), 'utf8');
@@ -243,7 +257,8 @@ export class FixtureServer {
     if (this.opts.cut?.includes(name)) {
       // The client has read what was sent when the test says so (see cut()); then the connection goes
       // without the response's last chunk.
-      await new Promise<void>((r) => this.cutters.push(r));
+      // Automatic cuts wait until what was written has left for the client (a destroy drops unsent data).
+      await new Promise<void>((r) => (this.autoCut ? res.write('', () => r()) : this.cutters.push(r)));
       res.socket?.destroy();
     } else {
       record.completed = true;

@@ -1,9 +1,41 @@
 import type { Effort } from '../routing/effort';
 import type { Usage } from '../pricing/usage';
 
+/** A call the model asked for. `input` is the parsed JSON object of its arguments. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** What a tool answered, sent back to the model in a user turn (matched to its call by `callId`). */
+export interface ToolResult {
+  callId: string;
+  content: string;
+  isError?: boolean;
+}
+
+/** An image (or other binary input) for models that take one. `data` is base64. */
+export interface ImageInput {
+  mimeType: string;
+  data: string;
+}
+
+/** A tool the model may call: a name, what it does, and the JSON schema of its input. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema?: Record<string, unknown>;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** Assistant turns: the tool calls it made (after its text). */
+  toolCalls?: ToolCall[];
+  /** User turns: results of the previous assistant turn's tool calls (before its text). */
+  toolResults?: ToolResult[];
+  images?: ImageInput[];
 }
 
 export interface ChatRequest {
@@ -13,6 +45,10 @@ export interface ChatRequest {
   maxOutputTokens: number;
   /** The effort the model is called at (each API's own parameter); absent: the API's default. */
   reasoningEffort?: Effort;
+  /** Tools the model may call; none means a plain answer. */
+  tools?: ToolSpec[];
+  /** `required`: the model must call one of the tools. */
+  toolMode?: 'auto' | 'required';
 }
 
 export type ChatEvent =
@@ -20,6 +56,8 @@ export type ChatEvent =
   | { type: 'started' }
   | { type: 'reasoning'; text: string }
   | { type: 'text'; text: string }
+  /** A complete tool call (its arguments arrived whole and parsed). */
+  | { type: 'toolCall'; call: ToolCall }
   | { type: 'usage'; usage: Usage }
   | { type: 'done'; finishReason: string | undefined; model: string | undefined }
   | { type: 'error'; error: ProviderError };

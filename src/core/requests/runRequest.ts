@@ -1,5 +1,7 @@
 import { evaluateBudget, type BudgetPolicy, type Verdict } from '../budget/budget';
 import { ProviderError, type ChatEvent, type ChatProvider, type ChatRequest } from '../chat/chatProvider';
+import { IMAGE_TOKENS_WORST, imageCount, requestText, toolCallText } from '../chat/requestText';
+import type { ToolCall } from '../chat/chatProvider';
 import type { Clock } from '../clock';
 import type { SpendLedger } from '../ledger/spendLedger';
 import type { SettleRecord } from '../ledger/records';
@@ -36,6 +38,8 @@ export interface RunResult {
   record: SettleRecord | undefined;
   text: string;
   reasoning: string;
+  /** The tool calls the model made (agent requests). */
+  toolCalls: ToolCall[];
   error: ProviderError | undefined;
   /** The budget check as it was under the ledger lock (warnings, limits passed with approval). */
   verdict: Verdict | undefined;
@@ -65,9 +69,9 @@ export function worstCasePromptTokens(promptText: string, estimate: number | und
 export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, input: RunRequestInput): Promise<RunResult> {
   const { price, request } = input;
   if (!price) throw new UnpricedModelError(request.model);
-  const promptText = request.messages.map((m) => m.content).join('\n');
+  const promptText = requestText(request);
   const worst: Usage = {
-    inputTokens: worstCasePromptTokens(promptText, input.promptEstimate?.calibrated),
+    inputTokens: worstCasePromptTokens(promptText, input.promptEstimate?.calibrated) + imageCount(request) * IMAGE_TOKENS_WORST,
     cachedReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
@@ -94,12 +98,14 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   const started = deps.clock.now().getTime();
   let text = '';
   let reasoning = '';
+  const toolCalls: ToolCall[] = [];
   let usage: Usage | undefined;
   let error: ProviderError | undefined;
   try {
     for await (const e of input.provider.stream(request, input.signal)) {
       if (e.type === 'text') text += e.text;
       else if (e.type === 'reasoning') reasoning += e.text;
+      else if (e.type === 'toolCall') toolCalls.push(e.call);
       else if (e.type === 'usage') usage = e.usage;
       else if (e.type === 'error') error = e.error;
       input.onEvent(e);
@@ -110,16 +116,16 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   }
 
   // Never accepted by the server (HTTP error, unreachable host): nothing was billed.
-  if (!usage && !text && !reasoning && error && !error.billable) {
+  if (!usage && !text && !reasoning && !toolCalls.length && error && !error.billable) {
     await deps.ledger.release(reservation, error.message);
-    return { record: undefined, text, reasoning, error, verdict, at };
+    return { record: undefined, text, reasoning, toolCalls, error, verdict, at };
   }
   const billed: Usage = usage ?? {
     inputTokens: input.promptEstimate?.calibrated ?? typicalTokenEstimate(promptText),
     cachedReadTokens: 0,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
-    outputTokens: typicalTokenEstimate(reasoning) + typicalTokenEstimate(text),
+    outputTokens: typicalTokenEstimate(reasoning) + typicalTokenEstimate(text) + typicalTokenEstimate(toolCalls.map(toolCallText).join('\n')),
     reasoningTokens: typicalTokenEstimate(reasoning),
     source: 'estimated',
   };
@@ -139,5 +145,5 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
     ...(input.tier ? { tier: input.tier } : {}),
     ...(request.reasoningEffort ? { effort: request.reasoningEffort } : {}),
   });
-  return { record, text, reasoning, error, verdict, at, ...(priced ? { resolved: priced.resolved } : {}) };
+  return { record, text, reasoning, toolCalls, error, verdict, at, ...(priced ? { resolved: priced.resolved } : {}) };
 }

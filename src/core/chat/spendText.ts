@@ -1,0 +1,61 @@
+import type { BudgetPolicy } from '../budget/budget';
+import type { Bucket, SpendScope } from '../ledger/monthFold';
+import { formatUsd, type MicroUsd } from '../money';
+
+/** Where a request came from, by its ledger task: the panel (Explain Selection), chat, or an agent run. */
+export function surfaceOf(task: string): 'panel' | 'chat' | 'agent' | 'other' {
+  return task === 'explain' ? 'panel' : task === 'chat' || task === 'agent' ? task : 'other';
+}
+
+/** Spend by surface, biggest first (tasks folded into panel / chat / agent). */
+export function bySurface(byTask: readonly Bucket[]): Bucket[] {
+  const out = new Map<string, Bucket>();
+  for (const b of byTask) {
+    const key = surfaceOf(b.key);
+    const o = out.get(key) ?? { key, cost: 0, requests: 0 };
+    out.set(key, { key, cost: o.cost + b.cost, requests: o.requests + b.requests });
+  }
+  return [...out.values()].sort((a, b) => b.cost - a.cost);
+}
+
+const esc = (s: string) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
+
+function table(title: string, rows: readonly Bucket[], max = 10): string[] {
+  if (!rows.length) return [];
+  const shown = rows.slice(0, max);
+  const rest = rows.slice(max);
+  const lines = [`| ${title} | requests | cost |`, '|---|---:|---:|', ...shown.map((b) => `| ${esc(b.key)} | ${b.requests} | ${formatUsd(b.cost)} |`)];
+  if (rest.length) lines.push(`| ${rest.length} more | ${rest.reduce((n, b) => n + b.requests, 0)} | ${formatUsd(rest.reduce((n, b) => n + b.cost, 0))} |`);
+  return [...lines, ''];
+}
+
+export interface CostView {
+  month: { label: string; total: MicroUsd; requests: number; byModel: readonly Bucket[]; byTask: readonly Bucket[] };
+  conversation?: { spent: MicroUsd; requests: number; byModel: ReadonlyMap<string, MicroUsd> } | undefined;
+}
+
+/** `/cost`: the latest chat conversation and this month, by model and by surface. */
+export function costMarkdown(v: CostView): string {
+  const lines: string[] = [];
+  if (v.conversation) {
+    lines.push(`**This conversation** (the latest one answered by a Costwise model): ${formatUsd(v.conversation.spent)} in ${v.conversation.requests} request${v.conversation.requests === 1 ? '' : 's'}.`, '');
+    const models = [...v.conversation.byModel].sort((a, b) => b[1] - a[1]);
+    lines.push('| model | cost |', '|---|---:|', ...models.map(([m, c]) => `| ${esc(m)} | ${formatUsd(c)} |`), '');
+  } else lines.push('No chat conversation has been answered by a Costwise model in this window yet.', '');
+  lines.push(`**${v.month.label}**: ${formatUsd(v.month.total)} in ${v.month.requests} request${v.month.requests === 1 ? '' : 's'}.`, '');
+  lines.push(...table('surface', bySurface(v.month.byTask)), ...table('model', v.month.byModel));
+  return lines.join('\n');
+}
+
+/** `/budget`: each limit, what is spent or reserved under it, and what is left. */
+export function budgetMarkdown(policy: BudgetPolicy, perRun: MicroUsd, spentIn: (scope: SpendScope) => MicroUsd, today: string): string {
+  const lines = ['| limit | spent or reserved | left | setting |', '|---|---:|---:|---|'];
+  for (const r of policy.rules) {
+    const scope: SpendScope = { ...(r.provider !== undefined ? { provider: r.provider } : {}), ...(r.model !== undefined ? { model: r.model } : {}), ...(r.period === 'day' ? { day: today } : {}) };
+    const spent = spentIn(scope);
+    const what = `${r.period === 'day' ? 'daily' : 'monthly'}${r.model ? ` · ${r.model}` : r.provider ? ` · ${r.provider}` : ''}`;
+    lines.push(`| ${esc(what)} ${formatUsd(r.limit)} | ${formatUsd(spent)} | ${formatUsd(Math.max(0, r.limit - spent))} | \`${r.setting}\`${r.origin ? ` (${esc(r.origin)})` : ''} |`);
+  }
+  lines.push('', `Each agent run may spend at most ${formatUsd(perRun)} (\`costwise.budget.perRunUsd\`). At a limit Costwise ${policy.onLimit === 'downgrade' ? 'moves to the cheapest model that fits' : policy.onLimit === 'warn' ? 'warns and sends' : 'refuses in chat (and asks, for Explain Selection)'} (\`costwise.budget.onLimit\`).`);
+  return lines.join('\n');
+}
