@@ -57,7 +57,7 @@ describe('@costwise in VS Code chat', function () {
     assert.match(budget.metadata!.markdown, /\| monthly \$10\.00 \| \$[\d.]+ \| \$[\d.]+ \| `costwise\.budget\.monthlyUsd`/);
     assert.match(budget.metadata!.markdown, /at most \$0\.50 \(`costwise\.budget\.perRunUsd`\)/);
     const why = await chat('@costwise /why');
-    assert.match(why.metadata!.markdown, /\*\*Why this model\?\*\* \(the last chat request\)[\s\S]*Task \*\*explain\*\*, tier \*\*standard\*\*/);
+    assert.match(why.metadata!.markdown, /\*\*Why this model\? \(the last chat request\)\*\*[\s\S]*Tier standard \(premium ≥ 80 · standard ≥ 72 · basic ≥ 0\)[\s\S]*→ `[^`]+`/);
   });
 
   it('a refusal at the limit shows as the answer’s error and sends nothing', async () => {

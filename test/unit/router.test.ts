@@ -187,6 +187,7 @@ describe('when only a local model may answer', () => {
     assert.equal(whyOnlyLocal(rejected([[false, 'local-only'], [true, 'tier']])), 'local-only');
     assert.equal(whyOnlyLocal(rejected([[false, 'private file'], [false, 'key'], [true, 'tier']])), 'private file');
     assert.equal(whyOnlyLocal(rejected([[false, 'key'], [true, 'tier']])), 'key', 'a missing key is not local-only mode');
+    assert.equal(whyOnlyLocal(rejected([[false, 'deny'], [false, 'retired'], [false, 'local-only'], [true, 'tier']])), 'local-only', 'a denied or retired model is no choice either way');
     assert.equal(whyOnlyLocal(rejected([[false, 'budget'], [true, 'tier']])), undefined, 'over budget is not a reason to answer locally unasked');
     assert.equal(whyOnlyLocal(rejected([[false, 'key']])), undefined, 'no local model');
     assert.equal(whyOnlyLocal(rejected([[false, 'retired'], [false, 'key'], [true, 'tier']])), 'key', 'a retired model is no choice either way');
