@@ -69,7 +69,7 @@ const COMMANDS = {
   unit: [mocha, '--reporter', reporter, '--timeout', '20000', 'out/test/unit/**/*.test.js'],
   integration: [join(root, 'out/test/harness/runIntegration.js')],
   // COSTWISE_E2E_ONLY=<part of a file name> runs only the matching e2e files (a developer's shortcut).
-  e2e: [mocha, '--reporter', reporter, '--timeout', '180000', `out/test/e2e/**/*${process.env.COSTWISE_E2E_ONLY ?? ''}*.e2e.test.js`],
+  e2e: [mocha, '--reporter', reporter, '--timeout', '180000', process.env.COSTWISE_E2E_ONLY ? `out/test/e2e/**/*${process.env.COSTWISE_E2E_ONLY}*.e2e.test.js` : 'out/test/e2e/**/*.e2e.test.js'],
 };
 
 const resultsDir = join(root, '.run', 'results');
