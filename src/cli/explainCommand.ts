@@ -89,9 +89,10 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
   const messages = explainMessages({ text, languageId: extname(a.file).slice(1) || 'text', fileName: basename(a.file) });
   const promptText = messages.map((m) => m.content).join('\n');
   const candidates = buildCandidates(catalog, now, providers, locals);
-  const decide = (t: Tier) =>
+  const decide = (t: Tier, unscoredLocalAsBasic = false) =>
     route(candidates, {
       ...UNRESTRICTED,
+      unscoredLocalAsBasic,
       task: 'explain',
       at: now,
       tier: t,
@@ -103,7 +104,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
   let decision = decide(tier);
   if (!decision.chosen && tier !== 'basic' && whyOnlyLocal(decision) === 'key') {
     io.err(`costwise: no API key for a ${tier}-tier model, so the local model answers (basic tier).`);
-    decision = decide('basic');
+    decision = decide('basic', true);
   }
   if (!decision.chosen) {
     io.err(`costwise: ${decision.summary}`);

@@ -149,10 +149,11 @@ export class ExplainController implements vscode.Disposable {
     if (why) {
       // Nothing remote may or can answer (no key, local-only mode, a local-only file): a local answer
       // beats no answer, below the tier asked for. Said, never silent.
-      decision = decide(candidates, { ...input, tier: 'basic', untrustedApproved: true });
+      decision = decide(candidates, { ...input, tier: 'basic', untrustedApproved: true, unscoredLocalAsBasic: true });
       if (decision.chosen) {
         tier = 'basic';
-        const model = decision.chosen.candidate.model;
+        const c = decision.chosen.candidate;
+        const model = c.quality === undefined ? `${c.model} (no benchmark score)` : c.model;
         const text =
           why === 'key'
             ? `Costwise: no API key is set, so the local model ${model} answers (basic tier). Set an API key for the ${requestedTier} tier.`

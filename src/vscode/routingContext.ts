@@ -18,6 +18,8 @@ export { providerFor, type Endpoint } from '../runtime/endpoints';
 
 
 export interface RoutingInput {
+  /** See RouteRequest.unscoredLocalAsBasic. */
+  unscoredLocalAsBasic?: boolean;
   settings: CostwiseSettings;
   catalog: PriceCatalog;
   now: Date;
@@ -121,6 +123,7 @@ export function decide(candidates: Candidate[], i: RoutingInput): Decision {
       return v.admitted ? undefined : v.reason;
     },
     onLimit: settings.budget.policy.onLimit,
+    ...(i.unscoredLocalAsBasic ? { unscoredLocalAsBasic: true } : {}),
   });
 }
 

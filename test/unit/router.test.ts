@@ -76,6 +76,14 @@ describe('policy engine: the cheapest model that meets the tier', () => {
     assert.equal(route(cands([up('deepseek')], []), req({ tier: 'basic' })).chosen?.candidate.model, 'deepseek-flash');
   });
 
+  it('an unscored local model answers only when nothing else may, at basic, when the caller says so', () => {
+    const mine = { ...LOCAL, model: 'my-own.gguf', qualityKey: undefined };
+    const noKeys = cands([up('openai', { keyPresent: false })], [mine]);
+    assert.equal(route(noKeys, req({ tier: 'basic' })).chosen, undefined, 'never silently put in a tier');
+    assert.equal(route(noKeys, req({ tier: 'basic', unscoredLocalAsBasic: true })).chosen?.candidate.model, 'my-own.gguf');
+    assert.equal(route(noKeys, req({ tier: 'standard', unscoredLocalAsBasic: true })).chosen, undefined, 'never above basic');
+  });
+
   it('ties go to the local model, then to the faster endpoint', () => {
     const twin = { ...LOCAL, model: 'twin', costPer1kTokens: 0, latencyMs: 50 };
     const fast = { ...LOCAL, model: 'fast', costPer1kTokens: 0, latencyMs: 1 };

@@ -27,6 +27,11 @@ export interface RouteRequest {
   /** Why the worst case does not fit the budget, or undefined when it does. */
   budget(c: Candidate, worstCase: MicroUsd): string | undefined;
   onLimit: OnLimit;
+  /**
+   * Only a local model may answer (no key, local-only mode, a local-only file) and the user is told so:
+   * a local model with no score may then answer at the basic tier (it is the user's own model).
+   */
+  unscoredLocalAsBasic?: boolean;
 }
 
 /** The parts of a request that say "no restrictions": no privacy rule, no lists, no pin, no budget. */
@@ -108,7 +113,9 @@ const TIER_FILTER: Filter = {
   name: 'tier',
   check: (c, _s, r) =>
     c.quality === undefined
-      ? 'unscored: never put in a tier unless you score it (costwise.routing.quality) or pin it'
+      ? c.local && r.unscoredLocalAsBasic && r.tier === 'basic'
+        ? undefined
+        : 'unscored: never put in a tier unless you score it (costwise.routing.quality) or pin it'
       : meetsTier(c.quality, r.tier, r.thresholds)
         ? undefined
         : `quality ${c.quality}${c.effort ? ` at ${c.effort} effort` : ''} is below the ${r.tier} tier (${r.thresholds[r.tier]})`,
