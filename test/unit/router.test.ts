@@ -3,7 +3,7 @@ import { whyOnlyLocal } from '../../src/core/routing/onlyLocal';
 import { curatedCatalog } from '../../src/node/priceBook';
 import type { Candidate } from '../../src/core/routing/candidate';
 import { expectedCacheHit } from '../../src/core/routing/qualityScores';
-import { buildCandidates, type ProviderStatus } from '../../src/core/routing/registry';
+import { buildCandidates, type LocalModel, type ProviderStatus } from '../../src/core/routing/registry';
 import { route, UNRESTRICTED, type RouteRequest } from '../../src/core/routing/router';
 import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
 import { OutputEstimator } from '../../src/core/tokens/outputEstimator';
@@ -77,8 +77,8 @@ describe('policy engine: the cheapest model that meets the tier', () => {
   });
 
   it('an unscored local model answers only when nothing else may, at basic, when the caller says so', () => {
-    const mine = { ...LOCAL, model: 'my-own.gguf', qualityKey: undefined };
-    const noKeys = cands([up('openai', { keyPresent: false })], [mine]);
+    const mine: LocalModel = { model: 'my-own.gguf', endpoint: 'local', contextWindow: 32_768, maxOutput: 8_192, reachable: true, costPer1kTokens: 30 };
+    const noKeys = buildCandidates(catalog, at, [up('openai', { keyPresent: false })], [mine]);
     assert.equal(route(noKeys, req({ tier: 'basic' })).chosen, undefined, 'never silently put in a tier');
     assert.equal(route(noKeys, req({ tier: 'basic', unscoredLocalAsBasic: true })).chosen?.candidate.model, 'my-own.gguf');
     assert.equal(route(noKeys, req({ tier: 'standard', unscoredLocalAsBasic: true })).chosen, undefined, 'never above basic');
