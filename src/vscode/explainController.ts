@@ -275,6 +275,8 @@ function footer(r: RunResult, input: RunRequestInput, priceData: PriceDataAge): 
   const window = input.price && r.resolved ? timeOfDayOf(input.price, r.resolved) : undefined;
   const u = r.record.usage;
   const cf = r.record.counterfactual;
+  // The age of the price actually used: a curated entry is as old as its verification, an upstream one as its data.
+  const used = input.price?.verified ? priceDataAge({ source: 'curated', date: input.price.verified }, r.at.getTime()) : priceData;
   return {
     model: r.record.model,
     tier,
@@ -285,6 +287,6 @@ function footer(r: RunResult, input: RunRequestInput, priceData: PriceDataAge): 
     estimated: u.source === 'estimated',
     ...(cf && cf.cost > r.record.cost ? { saved: `${formatUsd(cf.cost - r.record.cost)} vs ${cf.model}` } : {}),
     ...(window ? { priceWindow: describePriceWindow(window, r.at.getTime()) } : {}),
-    ...(priceData.stale && !input.costFor ? { stalePrices: describePriceAge(priceData) } : {}),
+    ...(used.stale && !input.costFor ? { stalePrices: describePriceAge(used) } : {}),
   };
 }

@@ -53,6 +53,6 @@ export function decisionSheet(d: Decision): DecisionViewData {
       ? { priceData: { text: `Prices from ${pd.source} (${pd.date})${pd.curated ? ` with Costwise's corrections (${pd.curated})` : ''}: ${describePriceAge(pd)}.`, stale: pd.stale } }
       : {}),
     rows,
-    ...(d.counterfactual ? { savings: `Savings are counted against ${d.counterfactual.candidate.model}, the most expensive model the tier allowed (about ${formatUsd(d.counterfactual.expectedCost)} for this request).` } : {}),
+    ...(d.counterfactual && d.counterfactual.candidate.model !== d.chosen?.candidate.model ? { savings: `Savings are counted against ${d.counterfactual.candidate.model}, the most expensive model the tier allowed (about ${formatUsd(d.counterfactual.expectedCost)} for this request).` } : {}),
   };
 }
