@@ -52,7 +52,11 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
   });
 
   it('shows the spend item in the status bar once VS Code has started', async () => {
-    const text = await poll('the Costwise status bar item', async () => (await statusBarItem(browser.page, 'costwise.costwise.spend').innerText()) || undefined, 60_000);
+    // The item shows "Costwise" at once and the spend after its first ledger read (after activation).
+    const text = await poll('the Costwise status bar item with the spend', async () => {
+      const t = await statusBarItem(browser.page, 'costwise.costwise.spend').innerText();
+      return /\$0\.00 · \$0\.00 \/ \$5\.00/.test(t) ? t : undefined;
+    }, 60_000);
     assert.match(text, /\$0\.00 · \$0\.00 \/ \$5\.00/);
   });
 

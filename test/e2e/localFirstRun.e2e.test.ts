@@ -38,6 +38,13 @@ describe('e2e: first run of the packaged VSIX with nothing configured (the embed
     await openFile(page, 'sample.js');
     await selectAll(page);
     await runCommand(page, 'Costwise: Explain Selection');
+    // The notice is a toast shown when the request starts; it may hide before the model has loaded and
+    // answered, so it is watched for from now on rather than read at the end.
+    const notice = poll('the notice that the local model answers', async () => {
+      const t = await page.locator('.notifications-toasts').innerText().catch(() => '');
+      return /no API key is set, so the local model .* answers \(basic tier\)/.test(t) ? t : undefined;
+    }, 120_000);
+    notice.catch(() => undefined); // awaited below; a failure before then must not go unhandled
     const frame = webviewFrame(page);
     const answer = await poll('the embedded model’s answer in the panel', async () => {
       const t = await frame.locator('article.answer').innerText({ timeout: 1000 });
@@ -47,8 +54,7 @@ describe('e2e: first run of the packaged VSIX with nothing configured (the embed
     assert.match(await frame.locator('details.reasoning').innerText(), /Reasoning/);
     const footer = await poll('the footer', async () => (await frame.locator('footer').innerText({ timeout: 1000 })) || undefined);
     assert.match(footer, /\$0\.0000\d+ · costwise-scripted-r1-distill-qwen-1\.5b-v1 · basic · \d+ in · 35 out \(19 reasoning\)/);
-    const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
-    assert.match(toasts, /no API key is set, so the local model .* answers \(basic tier\)/);
+    assert.match(await notice, /no API key is set, so the local model .* answers \(basic tier\)/);
     await page.screenshot({ path: join(SHOTS, 'e2e-local-first-run.png') });
   });
 });
