@@ -39,7 +39,7 @@ describe('e2e: a VS Code window on the team ledger (a real PostgreSQL)', functio
     const price = { model: 'o4-mini', effective: '2025-04-16', source: 'test' };
     const r = await ledger.reserve({ model: 'o4-mini', provider: 'openai', task: 'explain', amount: 250_000, estimate: emptyUsage('estimated'), price }, () => ({ admitted: true, reason: '' }));
     await ledger.settle(r, { usage: emptyUsage(), cost: 200_000, price, durationMs: 1, outcome: 'ok' });
-    server = await new OpenAIServer({ apiKey: 'sk-team', delayMs: 10 }).start();
+    server = await new OpenAIServer({ apiKey: 'sk-team', delayMs: 10, fixtures: { 'gpt-6-luna': 'deepseek-reasoner' } }).start();
     const runDir = join(ROOT, '.run', 'e2e-team');
     rmSync(runDir, { recursive: true, force: true });
     const workspace = join(runDir, 'workspace');
@@ -50,7 +50,7 @@ describe('e2e: a VS Code window on the team ledger (a real PostgreSQL)', functio
       workspace,
       userSettings: {
         'costwise.endpoint.baseUrl': server.url,
-        'costwise.endpoint.model': 'deepseek-reasoner',
+        'costwise.endpoint.model': 'gpt-6-luna',
         'costwise.budget.monthlyUsd': 5,
         'costwise.local.discovery': false,
         'costwise.ledger.backend': 'postgres',
