@@ -84,7 +84,7 @@ describe('e2e: a VS Code window on the team ledger (a real PostgreSQL)', functio
     await runCommand(page, 'Costwise: Explain Selection');
     await poll('the answer', async () => (await webviewFrame(page).locator('article.answer').innerText({ timeout: 1000 })).includes('sum'), 60_000);
     await poll('the settlement in PostgreSQL', async () => rows("SELECT count(*) FROM costwise_records WHERE kind = 'settle' AND person = 'alice@team'") === '1');
-    assert.equal(rows("SELECT body::json->>'cost' FROM costwise_records WHERE kind = 'settle' AND person = 'alice@team'"), '36');
+    assert.equal(rows("SELECT body::json->>'cost' FROM costwise_records WHERE kind = 'settle' AND person = 'alice@team'"), '29', 'gpt-6-luna: 56 x $0.10 + 64 cached x $0.01 + 45 x $0.50 per 1M = 28.74 -> 29 micro-dollars');
     assert.equal(rows("SELECT count(*) FROM costwise_owners WHERE person = 'alice@team'"), '1', 'the window holds a lease');
 
     // The report's team view: the month by person, Bob's spend from his machine beside Alice's.
