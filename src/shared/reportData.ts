@@ -23,9 +23,12 @@ export interface ReportData {
   daily: { days: string[]; providers: string[]; /** cost[provider][day] */ cost: MicroUsd[][] };
   /** Month-end spend if the daily average so far holds (current month only). */
   forecast: MicroUsd | undefined;
-  breakdowns: Record<'model' | 'provider' | 'task' | 'workspace', Array<{ key: string; cost: MicroUsd; requests: number }>> & {
+  /** `surface`: panel (Explain Selection), chat or agent. */
+  breakdowns: Record<'model' | 'provider' | 'surface' | 'workspace', Array<{ key: string; cost: MicroUsd; requests: number }>> & {
     /** The team view: spend by person, on a ledger whose records name people (a team ledger). */
     person?: Array<{ key: string; cost: MicroUsd; requests: number }>;
+    /** Chat conversations, by a short name of their hash (present once a chat request was recorded). */
+    conversation?: Array<{ key: string; cost: MicroUsd; requests: number }>;
   };
   /** One row per settled request, newest first, as columns (compact for 60k rows). */
   requests: RequestColumns;

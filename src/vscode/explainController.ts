@@ -2,29 +2,24 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
 import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
+import type { ChatEvent } from '../core/chat/chatProvider';
 import { formatUsd } from '../core/money';
-import { costOf } from '../core/pricing/cost';
-import { energyCost } from '../core/pricing/energy';
 import { explainMessages, type ExplainInput } from '../core/requests/explainPrompt';
-import { localPrice } from '../core/requests/localPrice';
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
-import type { Decision, Scored } from '../core/routing/router';
+import type { Decision } from '../core/routing/router';
 import { describePriceAge, describePriceWindow, priceDataAge, timeOfDayOf, type PriceDataAge } from '../core/routing/timeOfDay';
 import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { nextTier } from '../core/routing/tiers';
 import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
 import type { AnswerFooter, ExplainViewState } from '../shared/explainProtocol';
-import type { ApiKeys } from './apiKeys';
 import { askAtLimit } from './budgetPrompts';
 import type { DecisionPanels } from './decisionPanel';
-import { EndpointHealth, healthKey } from './endpointHealth';
 import { ExplainPanel } from './explainPanel';
 import type { LocalModels } from './localModels';
 import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
-import { candidatesFor, configuredEndpoints, decide, isPrivateFile, providerFor, type Endpoint } from './routingContext';
-import { listTargets, type ModelListService } from './modelListService';
-import type { PriceService } from './priceService';
+import { decide, isPrivateFile } from './routingContext';
+import { requestInputFor, type RoutingPools } from './routingPool';
 import type { SettingsGateway } from './settingsGateway';
 
 /** At most this many models are tried for one request (the chosen one and its fallbacks). */
@@ -40,15 +35,12 @@ export class ExplainController implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly settings: SettingsGateway,
-    private readonly keys: ApiKeys,
     private readonly ledger: SpendLedger,
     private readonly clock: Clock,
     private readonly estimator: LazyTokenEstimator,
     private readonly decisions: DecisionPanels,
     private readonly local: LocalModels,
-    private readonly prices: PriceService,
-    private readonly modelLists: ModelListService,
-    private readonly health = new EndpointHealth(),
+    private readonly pools: RoutingPools,
   ) {}
 
   /** What the answer panel shows now (tests read the footer). */
@@ -95,30 +87,11 @@ export class ExplainController implements vscode.Disposable {
 
   private async run(target: ExplainTarget & { document: vscode.TextDocument }, requestedTier: Tier): Promise<RunResult | undefined> {
     let tier = requestedTier;
-    const { settings } = this.settings.current();
     this.last = { target, tier: requestedTier };
-    const now = this.clock.now();
-    const book = await this.prices.get();
-    const { catalog } = book;
-    const priceData = priceDataAge(book.upstream, now.getTime(), book.curatedUpdated);
-    const endpoints = await configuredEndpoints(settings, this.keys);
-    const offer = await this.local.offer(settings);
-    for (const e of offer.endpoints) endpoints.set(e.id, e);
+    const { settings, catalog, now, priceData, candidates, endpoints } = await this.pools.gather();
     const messages = explainMessages(target as ExplainInput);
     const promptText = messages.map((m) => m.content).join('\n');
     const estimator = await this.estimator.get();
-    await this.health.refreshLocal(endpoints.values());
-    // The providers' model lists: read in the background when due (never in local-only mode); this
-    // request routes on what is known now.
-    const targets = listTargets(settings, endpoints);
-    if (!settings.routing.localOnly) this.modelLists.refreshInBackground(targets);
-    const candidates = candidatesFor(settings, catalog, now, endpoints, (id) => {
-      const e = endpoints.get(id);
-      return e ? this.health.get(healthKey(e)) : undefined;
-    }, offer.models, (p) => {
-      const t = targets.find((x) => x.provider === p);
-      return t && this.modelLists.listing(t);
-    });
     const system = messages.find((m) => m.role === 'system')?.content ?? '';
     const sharedPrefixTokens = estimator?.count(system) ?? Math.ceil(system.length / 4);
     const input = {
@@ -190,10 +163,23 @@ export class ExplainController implements vscode.Disposable {
       for (const [i, s] of decision.ranked.slice(0, MAX_ATTEMPTS).entries()) {
         const endpoint = endpoints.get(s.candidate.endpoint)!;
         panel.post({ type: 'start', title: `${target.fileName} (${target.scope})`, model: s.candidate.model });
-        const result = await this.send(this.requestFor(s, endpoint, messages, decision, tier, abort, panel, target.fileName), panel, abort, priceData);
+        const plan = {
+          settings,
+          local: this.local,
+          decision,
+          tier,
+          task: 'explain',
+          messages,
+          file: basename(target.fileName),
+          signal: abort.signal,
+          // A newer request owns the panel once this one is superseded.
+          onEvent: (e: ChatEvent) => {
+            if (this.running === abort && (e.type === 'text' || e.type === 'reasoning')) panel.post({ type: e.type, text: e.text });
+          },
+        };
+        const result = await this.send(requestInputFor(s, endpoint, plan), panel, abort, priceData);
         if (!result) return undefined;
-        const down = result.error && (result.error.kind === 'network' || result.error.kind === 'timeout') && !result.error.billable;
-        this.health.report(healthKey(endpoint), !down);
+        this.pools.report(endpoint, result);
         const failedBeforeAnswer = result.error && result.error.kind !== 'cancelled' && !result.text && !result.reasoning;
         const next = decision.ranked[i + 1];
         if (!failedBeforeAnswer || !next || i + 1 >= MAX_ATTEMPTS || abort.signal.aborted) return result;
@@ -203,36 +189,6 @@ export class ExplainController implements vscode.Disposable {
     } finally {
       if (this.running === abort) this.running = undefined;
     }
-  }
-
-  private requestFor(s: Scored, endpoint: Endpoint, messages: ReturnType<typeof explainMessages>, d: Decision, tier: Tier, abort: AbortController, panel: ExplainPanel, fileName: string): RunRequestInput {
-    const { settings } = this.settings.current();
-    const cf = d.counterfactual?.candidate;
-    return {
-      provider: providerFor(endpoint, () => this.local.runtime(settings)),
-      price: s.candidate.price ?? (s.candidate.local ? localPrice(s.candidate) : undefined),
-      request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput), ...(s.candidate.effort ? { reasoningEffort: s.candidate.effort } : {}) },
-      promptEstimate: { raw: s.promptTokens, calibrated: s.promptTokens },
-      task: 'explain',
-      tier,
-      ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
-      file: basename(fileName),
-      budget: settings.budget.policy,
-      ...(s.candidate.local ? { costFor: (_usage: unknown, ms: number) => energyCost(ms / 1000, settings.energy) } : {}),
-      counterfactual: (usage, at) => {
-        if (!cf?.price || cf.model === s.candidate.model) return undefined;
-        try {
-          return { model: cf.model, cost: costOf(usage, cf.price, at) };
-        } catch {
-          return undefined;
-        }
-      },
-      signal: abort.signal,
-      onEvent: (e) => {
-        // A newer request owns the panel once this one is superseded.
-        if (this.running === abort && (e.type === 'text' || e.type === 'reasoning')) panel.post({ type: e.type, text: e.text });
-      },
-    };
   }
 
   private async send(input: RunRequestInput, panel: ExplainPanel, abort: AbortController, priceData: PriceDataAge): Promise<RunResult | undefined> {

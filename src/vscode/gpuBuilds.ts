@@ -4,6 +4,7 @@ import type { LocalRuntimeSettings } from '../core/localSettings';
 import { fetchGpuPackage, GpuPackageError, installedEntries } from '../runtime/gpuPackages';
 import { probeGpu } from '../runtime/hardware';
 import type { GpuRequest } from '../runtime/runtimeProtocol';
+import type { SettingsGateway } from './settingsGateway';
 
 const CONSENT_KEY = 'costwise.gpuBuildConsent';
 
@@ -118,4 +119,11 @@ export class GpuBuilds {
     this.fallbackSaid = true;
     void vscode.window.showWarningMessage(`Costwise: the local model runs on the CPU build — ${gpuFallback}.`);
   }
+}
+
+/** Probes the GPU a little after startup (off the activation path) and again whenever the settings change. */
+export function watchGpu(gpuBuilds: GpuBuilds, settings: SettingsGateway): vscode.Disposable[] {
+  const probe = () => void gpuBuilds.probe(settings.current().settings.local).catch(() => undefined);
+  const first = setTimeout(probe, 2000);
+  return [{ dispose: () => clearTimeout(first) }, settings.onDidChange(probe)];
 }

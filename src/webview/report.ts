@@ -296,7 +296,7 @@ function render(d: ReportData): void {
   if (!d.kpis.requests) sections.push(el('p', { class: 'empty' }, `No requests in ${d.month}.`));
   sections.push(
     chartSection(d),
-    el('section', { class: 'breakdowns', 'aria-label': 'Breakdowns' }, ...(d.breakdowns.person ? [bucketTable('person', d.breakdowns.person, total)] : []), bucketTable('model', d.breakdowns.model, total), bucketTable('provider', d.breakdowns.provider, total), bucketTable('task', d.breakdowns.task, total), bucketTable('workspace', d.breakdowns.workspace, total)),
+    el('section', { class: 'breakdowns', 'aria-label': 'Breakdowns' }, ...(d.breakdowns.person ? [bucketTable('person', d.breakdowns.person, total)] : []), bucketTable('model', d.breakdowns.model, total), bucketTable('provider', d.breakdowns.provider, total), bucketTable('surface', d.breakdowns.surface, total), ...(d.breakdowns.conversation ? [bucketTable('conversation', d.breakdowns.conversation, total)] : []), bucketTable('workspace', d.breakdowns.workspace, total)),
     requestsSection(d),
     yearSection(d),
     whatIfSection(d),

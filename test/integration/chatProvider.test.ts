@@ -82,6 +82,13 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     const fold = await api.ledger.fold();
     assert.ok(fold.settled.some((r) => r.id === record.id && r.task === 'chat'));
     assert.ok(!('tools' in sent.body), 'no tools were passed');
+    // The (model, effort) pair routing chose is the one called, and the ledger says which.
+    assert.equal(sent.body.reasoning_effort, record.effort, 'the chosen effort is sent');
+    // Spend by conversation: the record names the conversation (a hash of its start, not its text).
+    assert.match(record.conversation ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(record.conversation, api.chat.service.book.latest);
+    const report = fold.summary().byConversation.find((b) => b.key === record.conversation);
+    assert.equal(report?.cost, fold.settled.filter((r) => r.conversation === record.conversation).reduce((n, r) => n + r.cost, 0));
     // Chat has no usage API: Costwise's status bar shows it, by surface.
     await waitFor('the status bar to show chat spend', () => /\| chat \| \d+ \| \$/.test(api.statusBar.tooltip) || undefined);
   });

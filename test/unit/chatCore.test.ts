@@ -109,8 +109,8 @@ describe('Chat: spend by surface, /cost and /budget text', () => {
   it('folds tasks into panel / chat / agent and shows the conversation, the month and each limit', () => {
     const byTask = [{ key: 'explain', cost: 300_000, requests: 3 }, { key: 'agent', cost: 900_000, requests: 2 }, { key: 'chat', cost: 100_000, requests: 1 }];
     assert.deepEqual(bySurface(byTask).map((b) => b.key), ['agent', 'panel', 'chat']);
-    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1_300_000, requests: 6, byModel: [{ key: 'gpt-5.4-mini', cost: 1_300_000, requests: 6 }], byTask }, conversation: { spent: 900_000, requests: 2, byModel: new Map([['gpt-5.4-mini', 900_000]]) } });
-    assert.match(md, /\*\*This conversation\*\* .*: \$0\.90 in 2 requests/);
+    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1_300_000, requests: 6, byModel: [{ key: 'gpt-5.4-mini', cost: 1_300_000, requests: 6 }], byTask }, conversation: { name: 'conversation 0123abcd', spent: 900_000, requests: 2, byModel: new Map([['gpt-5.4-mini', 900_000]]) } });
+    assert.match(md, /\*\*This conversation\*\* .*"conversation 0123abcd" in the report.*: \$0\.90 in 2 requests/);
     assert.match(md, /\| agent \| 2 \| \$0\.90 \|/);
     assert.match(md, /\| gpt-5\.4-mini \| \$0\.90 \|/);
     const b = budgetMarkdown({ rules: [{ period: 'month', limit: 10_000_000, setting: 'costwise.budget.monthlyUsd' }, { period: 'day', limit: 1_000_000, provider: 'openai', setting: 'costwise.budget.perProvider' }], warnRatio: 0.8, onLimit: 'ask' }, 500_000, (scope) => (scope.day ? 250_000 : 4_000_000), '2026-11-30');

@@ -198,3 +198,27 @@ describe('monthly report: the team view', () => {
     assert.equal(buildReport(foldOf(seedMonthLines(2026, 10, 40)), options()).breakdowns.person, undefined);
   });
 });
+
+describe('monthly report: spend by surface and by conversation', () => {
+  it('folds tasks into panel / chat / agent, and lists conversations by a short name of their hash', () => {
+    const hashes = ['0123456789abcdef', 'fedcba9876543210'];
+    const lines = seedMonthLines(2026, 10, 60).split('\n').filter(Boolean).map((l) => {
+      const r = JSON.parse(l) as LedgerRecord;
+      const k = [...r.id].reduce((a, c) => a + c.charCodeAt(0), 0); // the same for a reservation and its settlement
+      if (r.kind === 'release' || k % 3 === 0) return JSON.stringify(r); // explain, no conversation
+      return JSON.stringify({ ...r, task: k % 3 === 1 ? 'chat' : 'agent', conversation: hashes[k % 2] });
+    });
+    const fold = foldOf(lines.join('\n'));
+    const d = buildReport(fold, options());
+    const surfaces = Object.fromEntries(d.breakdowns.surface.map((b) => [b.key, b.cost]));
+    const sum = (f: (r: (typeof fold.settled)[number]) => boolean) => fold.settled.filter(f).reduce((a, r) => a + r.cost, 0);
+    assert.equal(surfaces.panel, sum((r) => r.task === 'explain'));
+    assert.equal(surfaces.chat, sum((r) => r.task === 'chat'));
+    assert.equal(surfaces.agent, sum((r) => r.task === 'agent'));
+    assert.equal(d.breakdowns.surface.reduce((a, b) => a + b.cost, 0), d.kpis.spend);
+    const convs = d.breakdowns.conversation!;
+    assert.deepEqual(convs.map((c) => c.key).sort(), ['conversation 01234567', 'conversation fedcba98']);
+    for (const h of hashes) assert.equal(convs.find((c) => c.key === `conversation ${h.slice(0, 8)}`)!.cost, sum((r) => r.conversation === h));
+    assert.equal(buildReport(foldOf(seedMonthLines(2026, 10, 40)), options()).breakdowns.conversation, undefined, 'no chat, no conversation table');
+  });
+});

@@ -18,6 +18,11 @@ export function bySurface(byTask: readonly Bucket[]): Bucket[] {
   return [...out.values()].sort((a, b) => b.cost - a.cost);
 }
 
+/** A conversation's short, stable name in tables (its hash's first 8 digits; the text is never stored). */
+export function conversationName(hash: string): string {
+  return `conversation ${hash.slice(0, 8)}`;
+}
+
 const esc = (s: string) => s.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`);
 
 function table(title: string, rows: readonly Bucket[], max = 10): string[] {
@@ -31,14 +36,15 @@ function table(title: string, rows: readonly Bucket[], max = 10): string[] {
 
 export interface CostView {
   month: { label: string; total: MicroUsd; requests: number; byModel: readonly Bucket[]; byTask: readonly Bucket[] };
-  conversation?: { spent: MicroUsd; requests: number; byModel: ReadonlyMap<string, MicroUsd> } | undefined;
+  /** `name` is how the report's "By conversation" table names it. */
+  conversation?: { name: string; spent: MicroUsd; requests: number; byModel: ReadonlyMap<string, MicroUsd> } | undefined;
 }
 
 /** `/cost`: the latest chat conversation and this month, by model and by surface. */
 export function costMarkdown(v: CostView): string {
   const lines: string[] = [];
   if (v.conversation) {
-    lines.push(`**This conversation** (the latest one answered by a Costwise model): ${formatUsd(v.conversation.spent)} in ${v.conversation.requests} request${v.conversation.requests === 1 ? '' : 's'}.`, '');
+    lines.push(`**This conversation** (the latest one answered by a Costwise model; "${v.conversation.name}" in the report): ${formatUsd(v.conversation.spent)} in ${v.conversation.requests} request${v.conversation.requests === 1 ? '' : 's'}.`, '');
     const models = [...v.conversation.byModel].sort((a, b) => b[1] - a[1]);
     lines.push('| model | cost |', '|---|---:|', ...models.map(([m, c]) => `| ${esc(m)} | ${formatUsd(c)} |`), '');
   } else lines.push('No chat conversation has been answered by a Costwise model in this window yet.', '');

@@ -42,6 +42,8 @@ export interface MonthSummary {
   byWorkspace: Bucket[];
   /** By who spent it (records without a person under "(none)"). */
   byPerson: Bucket[];
+  /** By chat conversation (only requests made in a conversation). */
+  byConversation: Bucket[];
   tokens: { input: number; cachedRead: number; cacheWrite: number; output: number; reasoning: number };
   estimatedRequests: number;
   corruptLines: number;
@@ -52,7 +54,7 @@ export interface MonthSummary {
 }
 
 const SEP = '\u0000';
-type Dimension = 'provider' | 'model' | 'task' | 'workspace' | 'person';
+type Dimension = 'provider' | 'model' | 'task' | 'workspace' | 'person' | 'conversation';
 
 /**
  * One month's ledger folded into sums, one record at a time, so a reader that already holds a fold
@@ -74,6 +76,7 @@ export class MonthFold {
     task: new Map(),
     workspace: new Map(),
     person: new Map(),
+    conversation: new Map(),
   };
   private readonly tokens = { input: 0, cachedRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
   private estimated = 0;
@@ -120,6 +123,7 @@ export class MonthFold {
     bump(this.dims.task, r.task ?? '(none)', r.cost);
     bump(this.dims.workspace, r.workspace ?? '(none)', r.cost);
     bump(this.dims.person, r.person ?? '(none)', r.cost);
+    if (r.conversation) bump(this.dims.conversation, r.conversation, r.cost);
     const u = r.usage;
     this.tokens.input += u.inputTokens;
     this.tokens.cachedRead += u.cachedReadTokens;
@@ -190,6 +194,7 @@ export class MonthFold {
       byTask: this.breakdown('task'),
       byWorkspace: this.breakdown('workspace'),
       byPerson: this.breakdown('person'),
+      byConversation: this.breakdown('conversation'),
       tokens: { ...this.tokens },
       estimatedRequests: this.estimated,
       corruptLines: this.corrupt.length,

@@ -27,6 +27,8 @@ export interface ReserveRecord {
   override?: 'approved-once' | 'warn';
   /** Who spent it (`costwise.identity`, default user@host): a team ledger's budgets and reports go by it. */
   person?: string;
+  /** The chat conversation the request belongs to (a hash of its start, never its text). */
+  conversation?: string;
 }
 
 /** What the request really cost; replaces its reservation (same id). */
@@ -58,6 +60,8 @@ export interface SettleRecord {
   settledBy?: string;
   /** The reservation's person, carried over. */
   person?: string;
+  /** The reservation's chat conversation, carried over. */
+  conversation?: string;
 }
 
 /** Nothing was billed: the request never reached the provider. */

@@ -7,7 +7,7 @@ import { localDayKey, localMonthKey, previousMonthKey } from './periods';
 import type { ReserveRecord, SettleRecord } from './records';
 
 export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at' | 'owner' | 'person'>;
-export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace' | 'file' | 'person'>;
+export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace' | 'file' | 'person' | 'conversation'>;
 /** Decides admission from the spend as it is under the lock. */
 export type Admit = (
   spentIn: (scope: SpendScope) => number,
@@ -123,6 +123,7 @@ export class SpendLedger {
     if (workspace !== undefined) r.workspace = workspace;
     if (file !== undefined) r.file = file;
     if (reservation.person !== undefined) r.person = reservation.person;
+    if (reservation.conversation !== undefined) r.conversation = reservation.conversation;
     return r;
   }
 

@@ -1,3 +1,4 @@
+import { bySurface, conversationName } from '../chat/spendText';
 import { DISTILLS, FULL_R1 } from '../runtime/distills';
 import { H200_PROVENANCE, H200_SPEEDS } from '../runtime/measuredSpeeds';
 import type { MeasuredGpuThroughput } from '../../shared/selfHosting';
@@ -180,7 +181,14 @@ export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
     },
     daily: { days, providers, cost },
     forecast,
-    breakdowns: { model: s.byModel, provider: s.byProvider, task: s.byTask, workspace: s.byWorkspace, ...(s.byPerson.some((b) => b.key !== '(none)') ? { person: s.byPerson } : {}) },
+    breakdowns: {
+      model: s.byModel,
+      provider: s.byProvider,
+      surface: bySurface(s.byTask),
+      workspace: s.byWorkspace,
+      ...(s.byPerson.some((b) => b.key !== '(none)') ? { person: s.byPerson } : {}),
+      ...(s.byConversation.length ? { conversation: s.byConversation.map((b) => ({ ...b, key: conversationName(b.key) })) } : {}),
+    },
     requests: req,
     whatIf: whatIf(fold, o.catalog, o.local, o.energy),
     selfHosting: {

@@ -21,6 +21,8 @@ export interface RunRequestInput {
   workspace?: string;
   /** The explained file's name (no folders). */
   file?: string;
+  /** The chat conversation (its hash), for spend by conversation. */
+  conversation?: string;
   budget: BudgetPolicy;
   /** The user approved going past a limit for this one request. */
   approvedOverLimit?: boolean;
@@ -84,7 +86,7 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   const worstCase = costOf(worst, price, at);
   let verdict: Verdict | undefined;
   const reservation = await deps.ledger.reserve(
-    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}), ...(input.file ? { file: input.file } : {}) },
+    { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}), ...(input.file ? { file: input.file } : {}), ...(input.conversation ? { conversation: input.conversation } : {}) },
     (spentIn, today) => {
       const v = evaluateBudget(input.budget, { provider: price.provider, model: price.model, local: price.provider === 'local' }, worstCase, spentIn, today);
       verdict = v;

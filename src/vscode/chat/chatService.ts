@@ -6,24 +6,14 @@ import { requestText } from '../../core/chat/requestText';
 import type { Clock } from '../../core/clock';
 import { BudgetRefusal, type SpendLedger } from '../../core/ledger/spendLedger';
 import { formatUsd } from '../../core/money';
-import { costOf } from '../../core/pricing/cost';
-import { energyCost } from '../../core/pricing/energy';
-import type { PriceCatalog } from '../../core/pricing/priceCatalog';
-import { priceDataAge } from '../../core/routing/timeOfDay';
-import { localPrice } from '../../core/requests/localPrice';
 import { runRequest, type RunResult } from '../../core/requests/runRequest';
-import type { Candidate } from '../../core/routing/candidate';
 import type { Decision, Scored } from '../../core/routing/router';
 import type { CostwiseSettings, Tier } from '../../core/settings';
 import type { LazyTokenEstimator } from '../../node/lazyTokenEstimator';
-import type { ApiKeys } from '../apiKeys';
 import type { DecisionPanels } from '../decisionPanel';
-import { listTargets, type ModelListService } from '../modelListService';
-import type { PriceService } from '../priceService';
-import { EndpointHealth, healthKey } from '../endpointHealth';
 import type { LocalModels } from '../localModels';
-import { candidatesFor, configuredEndpoints, decide, providerFor, type Endpoint } from '../routingContext';
-import type { SettingsGateway } from '../settingsGateway';
+import { decide, type Endpoint } from '../routingContext';
+import { requestInputFor, type RoutingPool, type RoutingPools } from '../routingPool';
 
 /** At most this many models are tried for one chat request (the chosen one and its fallbacks). */
 const MAX_ATTEMPTS = 3;
@@ -69,39 +59,17 @@ export class ChatService {
   lastDecision: { decision: Decision; at: Date } | undefined;
 
   constructor(
-    private readonly settings: SettingsGateway,
-    private readonly keys: ApiKeys,
     private readonly ledger: SpendLedger,
     private readonly clock: Clock,
     private readonly estimator: LazyTokenEstimator,
     private readonly decisions: DecisionPanels,
     private readonly local: LocalModels,
-    private readonly prices: PriceService,
-    private readonly modelLists: ModelListService,
-    private readonly health = new EndpointHealth(),
+    private readonly pools: RoutingPools,
   ) {}
 
   /** The models routing could use now, with their endpoints (for the model picker and for requests). */
-  async pool(): Promise<{ settings: CostwiseSettings; candidates: Candidate[]; endpoints: Map<string, Endpoint>; catalog: PriceCatalog; now: Date; priceData: ReturnType<typeof priceDataAge> }> {
-    const { settings } = this.settings.current();
-    const now = this.clock.now();
-    const book = await this.prices.get();
-    const { catalog } = book;
-    const endpoints = await configuredEndpoints(settings, this.keys);
-    const offer = await this.local.offer(settings);
-    for (const e of offer.endpoints) endpoints.set(e.id, e);
-    await this.health.refreshLocal(endpoints.values());
-    // The same model lists Explain Selection routes on (read in the background, never in local-only mode).
-    const targets = listTargets(settings, endpoints);
-    if (!settings.routing.localOnly) this.modelLists.refreshInBackground(targets);
-    const candidates = candidatesFor(settings, catalog, now, endpoints, (id) => {
-      const e = endpoints.get(id);
-      return e ? this.health.get(healthKey(e)) : undefined;
-    }, offer.models, (p) => {
-      const t = targets.find((x) => x.provider === p);
-      return t && this.modelLists.listing(t);
-    });
-    return { settings, candidates, endpoints, catalog, now, priceData: priceDataAge(book.upstream, now.getTime(), book.curatedUpdated) };
+  pool(): Promise<RoutingPool> {
+    return this.pools.gather();
   }
 
   async ask(a: ChatAsk): Promise<ChatAnswer> {
@@ -135,12 +103,11 @@ export class ChatService {
     for (const [i, s] of decision.ranked.slice(0, MAX_ATTEMPTS).entries()) {
       if (agent) this.checkRun(position, s, settings);
       const endpoint = endpoints.get(s.candidate.endpoint)!;
-      const result = await this.send(s, endpoint, a, settings, decision, tier);
+      const result = await this.send(s, endpoint, a, settings, decision, tier, position.conversation);
       if (result.record) this.book.record(position, result.record.model, result.record.cost);
       if (!a.model) this.book.hold(position.conversation, s.candidate.model);
       void this.estimator.learn(result.record);
-      const down = result.error && (result.error.kind === 'network' || result.error.kind === 'timeout') && !result.error.billable;
-      this.health.report(healthKey(endpoint), !down);
+      this.pools.report(endpoint, result);
       last = { result, decision, model: s.candidate.model, position };
       const failedBeforeAnswer = result.error && result.error.kind !== 'cancelled' && !result.text && !result.reasoning && !result.toolCalls.length;
       if (!failedBeforeAnswer || i + 1 >= Math.min(MAX_ATTEMPTS, decision.ranked.length) || a.signal.aborted) break;
@@ -158,34 +125,11 @@ export class ChatService {
     );
   }
 
-  private async send(s: Scored, endpoint: Endpoint, a: ChatAsk, settings: CostwiseSettings, d: Decision, tier: Tier): Promise<RunResult> {
-    const cf = d.counterfactual?.candidate;
+  private async send(s: Scored, endpoint: Endpoint, a: ChatAsk, settings: CostwiseSettings, decision: Decision, tier: Tier, conversation: string): Promise<RunResult> {
     const messages = a.messages.map((m) => (m.images?.length && !acceptsImages(s.candidate) ? { ...m, images: [], content: `${m.content}\n[an image was attached; this model does not take images]` } : m));
+    const plan = { settings, local: this.local, decision, tier, task: a.task, messages, conversation, signal: a.signal, onEvent: a.onEvent };
     try {
-      return await runRequest(
-        { ledger: this.ledger, clock: this.clock },
-        {
-          provider: providerFor(endpoint, () => this.local.runtime(settings)),
-          price: s.candidate.price ?? (s.candidate.local ? localPrice(s.candidate) : undefined),
-          request: { model: s.candidate.model, messages, maxOutputTokens: Math.min(settings.maxOutputTokens, s.candidate.maxOutput), ...(a.tools?.length ? { tools: a.tools, toolMode: a.toolMode ?? 'auto' } : {}) },
-          promptEstimate: { raw: s.promptTokens, calibrated: s.promptTokens },
-          task: a.task,
-          tier,
-          ...(vscode.workspace.name ? { workspace: vscode.workspace.name } : {}),
-          budget: settings.budget.policy,
-          ...(s.candidate.local ? { costFor: (_u: unknown, ms: number) => energyCost(ms / 1000, settings.energy) } : {}),
-          counterfactual: (usage, at) => {
-            if (!cf?.price || cf.model === s.candidate.model) return undefined;
-            try {
-              return { model: cf.model, cost: costOf(usage, cf.price, at) };
-            } catch {
-              return undefined;
-            }
-          },
-          signal: a.signal,
-          onEvent: a.onEvent,
-        },
-      );
+      return await runRequest({ ledger: this.ledger, clock: this.clock }, requestInputFor(s, endpoint, { ...plan, ...(a.tools ? { tools: a.tools } : {}), ...(a.toolMode ? { toolMode: a.toolMode } : {}) }));
     } catch (e) {
       // Chat cannot show a dialog mid-answer: past a limit it refuses, saying which limit and where to change it.
       if (e instanceof BudgetRefusal) throw new ChatRefusal(`${e.message} Raise the limit in Settings (costwise.budget) or wait for the next period.`);

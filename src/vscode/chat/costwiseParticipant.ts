@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { budgetMarkdown, costMarkdown } from '../../core/chat/spendText';
+import { budgetMarkdown, conversationName, costMarkdown } from '../../core/chat/spendText';
 import type { Clock } from '../../core/clock';
 import { localDayKey, localMonthKey } from '../../core/ledger/periods';
 import type { SpendLedger } from '../../core/ledger/spendLedger';
@@ -118,9 +118,10 @@ export class CostwiseParticipant {
     const now = this.clock.now();
     const s = (await this.ledger.fold()).summary();
     const id = this.service.book.latest;
+    const c = id ? this.service.book.conversation(id) : undefined;
     return costMarkdown({
       month: { label: `This month (${localMonthKey(now)})`, total: s.total, requests: s.requests, byModel: s.byModel, byTask: s.byTask },
-      conversation: id ? this.service.book.conversation(id) : undefined,
+      conversation: id && c ? { ...c, name: conversationName(id) } : undefined,
     });
   }
 
