@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { bySurface, conversationName } from '../core/chat/spendText';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpendLedger } from '../core/ledger/spendLedger';
@@ -53,7 +54,7 @@ Usage:
                                             explain code with the cheapest model that meets the tier,
                                             recorded in the ledger; keys from COSTWISE_<PROVIDER>_API_KEY
                                             (OPENAI, DEEPSEEK, ANTHROPIC, GEMINI) or the config file
-  costwise report [--month YYYY-MM] [--by model|provider|day|workspace|task|person] [--team] [--json|--csv] [--ledger DIR]
+  costwise report [--month YYYY-MM] [--by model|provider|day|workspace|task|surface|conversation|person] [--team] [--json|--csv] [--ledger DIR]
                                             a month's spend, grouped (default: this month, by model);
                                             --team: by person, model and provider, with the team's budgets
   costwise spend [--ledger DIR] [--json]    today's and this month's spend from the ledger
@@ -230,7 +231,7 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
   const month = typeof values.month === 'string' ? values.month : localMonthKey(new Date());
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month must be YYYY-MM (got ${JSON.stringify(month)})`);
   const by = typeof values.by === 'string' ? values.by : values.team !== undefined ? 'person' : 'model';
-  if (!['model', 'provider', 'day', 'workspace', 'task', 'person'].includes(by)) throw new UsageError('--by must be model, provider, day, workspace, task or person');
+  if (!['model', 'provider', 'day', 'workspace', 'task', 'surface', 'conversation', 'person'].includes(by)) throw new UsageError('--by must be model, provider, day, workspace, task, surface, conversation or person');
   const b = cliLedgerBackend(ledgerOpts(values));
   let fold;
   let rules;
@@ -245,7 +246,11 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
   const groups =
     by === 'day'
       ? Object.entries(summary.byDay).sort(([a], [b]) => a.localeCompare(b)).map(([key, cost]) => ({ key, cost, requests: fold.settled.filter((s) => fold.dayOf(s.reservedAt) === key).length }))
-      : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task' | 'person');
+      : by === 'surface'
+        ? bySurface(summary.byTask)
+        : by === 'conversation'
+          ? summary.byConversation.map((b) => ({ ...b, key: conversationName(b.key) }))
+          : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task' | 'person');
   if (values.json) {
     const team = values.team !== undefined ? { team: { byPerson: summary.byPerson, byModel: summary.byModel, byProvider: summary.byProvider, limits: rules } } : {};
     out(JSON.stringify({ ledger: dir, month, by, totalMicroUsd: summary.total, savedMicroUsd: summary.saved, reservedMicroUsd: summary.reserved, requests: summary.requests, tokens: summary.tokens, estimatedRequests: summary.estimatedRequests, corruptLines: summary.corruptLines, groups: groups.map((g) => ({ key: g.key, requests: g.requests, costMicroUsd: g.cost })), ...team }, null, 2));

@@ -76,8 +76,9 @@ describe('costwise CLI', () => {
     try {
       const ledger = new SpendLedger(new JsonlLedgerStore(dir), systemClock, () => `id${Math.random()}`, 'test');
       const price = { model: 'm', effective: 'x', source: 'y' };
-      for (const [model, cost, workspace] of [['o4-mini', 5315, '=HYPERLINK("x")'], ['deepseek-reasoner', 36, 'app'], ['o4-mini', 1000, 'app']] as const) {
-        const r = await ledger.reserve({ model, provider: 'openai', task: 'explain', amount: 10_000, estimate: emptyUsage('estimated'), price, workspace }, () => ({ admitted: true, reason: '' }));
+      const chats = [undefined, { task: 'chat', conversation: 'abcdef0123456789' }, { task: 'agent', conversation: 'abcdef0123456789' }] as const;
+      for (const [i, [model, cost, workspace]] of ([['o4-mini', 5315, '=HYPERLINK("x")'], ['deepseek-reasoner', 36, 'app'], ['o4-mini', 1000, 'app']] as const).entries()) {
+        const r = await ledger.reserve({ model, provider: 'openai', task: 'explain', amount: 10_000, estimate: emptyUsage('estimated'), price, workspace, ...chats[i] }, () => ({ admitted: true, reason: '' }));
         await ledger.settle(r, { usage: { ...emptyUsage(), inputTokens: 100, outputTokens: 50, reasoningTokens: 20 }, cost, price, durationMs: 1, outcome: 'ok' });
       }
       const json = JSON.parse((await cli(['report', '--ledger', dir, '--json'])).out) as { totalMicroUsd: number; groups: Array<{ key: string; requests: number; costMicroUsd: number }> };
@@ -91,6 +92,9 @@ describe('costwise CLI', () => {
       assert.ok(csv.includes(`"'=HYPERLINK(""x"")",1,0.005315`), csv.join(' | '));
       const byDay = JSON.parse((await cli(['report', '--ledger', dir, '--by', 'day', '--json'])).out) as { groups: Array<{ requests: number }> };
       assert.equal(byDay.groups.reduce((a, g) => a + g.requests, 0), 3);
+      const surface = JSON.parse((await cli(['report', '--ledger', dir, '--by', 'surface', '--json'])).out) as { groups: Array<{ key: string; costMicroUsd: number }> };
+      assert.deepEqual(surface.groups.map((g) => [g.key, g.costMicroUsd]), [['panel', 5315], ['agent', 1000], ['chat', 36]]);
+      assert.match((await cli(['report', '--ledger', dir, '--by', 'conversation'])).out, /conversation abcdef01\s+2\s+\$0\.001036/);
       await assert.rejects(cli(['report', '--ledger', dir, '--month', '2026-13']), /--month must be YYYY-MM/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
