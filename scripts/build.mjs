@@ -36,7 +36,7 @@ export async function build() {
     esbuild.build({ ...node, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, plugins: [vendorPlugin] }),
     esbuild.build({ ...node, entryPoints: { ledgerRollupWorker: join(root, 'src/node/ledgerRollupWorker.ts') }, outdir: join(root, 'dist') }),
     // The embedded runtime's child process. node-llama-cpp stays external: it finds its native binaries
-    // relative to its own files (the VSIX carries it under dist/node_modules, see package.mjs).
+    // relative to its own files (the VSIX carries it packed as dist/runtime.tgz, see package.mjs).
     esbuild.build({ ...node, entryPoints: { localRuntime: join(root, 'src/runtime/childMain.ts') }, outdir: join(root, 'dist'), external: ['node-llama-cpp'] }),
     ...Object.entries(VENDOR).map(([spec, file]) => esbuild.build({ ...node, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: root }, outfile: join(root, 'dist/vendor', `${file}.js`) })),
     esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts'), report: join(root, 'src/webview/report.ts'), decision: join(root, 'src/webview/decision.ts') }, outdir: join(root, 'media') }),

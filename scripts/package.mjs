@@ -1,5 +1,5 @@
 // Builds and packages the extension into costwise-<version>.vsix for this platform: the bundles, plus
-// the embedded runtime (node-llama-cpp and this platform's binaries) under dist/node_modules.
+// the embedded runtime (node-llama-cpp and this platform's binaries) packed as dist/runtime.tgz.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ export async function packageVsix() {
   const { build } = await import('./build.mjs');
   await build();
   const { stageRuntime } = await import('./lib/stage-runtime.mjs');
-  const staged = stageRuntime(root);
+  const staged = await stageRuntime(root);
   const { version, name } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = join(root, `${name}-${version}.vsix`);
   const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');

@@ -6,6 +6,8 @@ import type { ChildMessage, GpuRequest, ParentMessage, RuntimeBackend } from './
 export interface EmbeddedRuntimeOptions {
   /** The child's entry script (dist/localRuntime.js in the VSIX). */
   entry: string;
+  /** Where the child unpacks the VSIX's packed runtime (dist/runtime.tgz) on first use. */
+  unpackDir?: string;
   modelPath: string;
   threads: number;
   contextSize?: number;
@@ -154,7 +156,7 @@ export class EmbeddedRuntime {
     r.ready.catch(() => undefined);
     this.send(child, {
       type: 'start',
-      options: { modelPath: this.o.modelPath, token: this.token, threads: this.o.threads, ...(this.o.contextSize ? { contextSize: this.o.contextSize } : {}), ...(this.o.port ? { port: this.o.port } : {}), ...(this.o.gpu ? { gpu: this.o.gpu } : {}) },
+      options: { modelPath: this.o.modelPath, token: this.token, threads: this.o.threads, ...(this.o.contextSize ? { contextSize: this.o.contextSize } : {}), ...(this.o.port ? { port: this.o.port } : {}), ...(this.o.gpu ? { gpu: this.o.gpu } : {}), ...(this.o.unpackDir ? { unpackDir: this.o.unpackDir } : {}) },
     });
     this.running = r;
     return r;

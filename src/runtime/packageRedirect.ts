@@ -14,7 +14,7 @@ export async function resolve(specifier, context, next) {
 /** Resolve each package name to the given file URL (its dist/index.js) for every later import. */
 export function redirectPackages(map: Record<string, string>): void {
   for (const [name, url] of Object.entries(map)) {
-    if (!/^@node-llama-cpp\/[a-z0-9-]+$/.test(name) || !url.startsWith('file:')) throw new Error(`Refusing to redirect ${JSON.stringify(name)} to ${JSON.stringify(url)}.`);
+    if (!/^(@node-llama-cpp\/[a-z0-9-]+|node-llama-cpp)$/.test(name) || !url.startsWith('file:')) throw new Error(`Refusing to redirect ${JSON.stringify(name)} to ${JSON.stringify(url)}.`);
   }
   register(`data:text/javascript,${encodeURIComponent(HOOK)}`, { data: { map } });
 }

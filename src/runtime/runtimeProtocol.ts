@@ -10,7 +10,7 @@ export interface GpuRequest {
 
 /** What the extension host sends its embedded-runtime child. */
 export type ParentMessage =
-  | { type: 'start'; options: { modelPath: string; token: string; threads: number; contextSize?: number; host?: string; port?: number; gpu?: GpuRequest } }
+  | { type: 'start'; options: { modelPath: string; token: string; threads: number; contextSize?: number; host?: string; port?: number; gpu?: GpuRequest; /** Where the packed runtime is unpacked (global storage). */ unpackDir?: string } }
   | { type: 'stop' };
 
 /** What the child answers. */

@@ -77,6 +77,7 @@ export class LocalModels implements vscode.Disposable {
       void this.embedded?.runtime.stop();
       const runtime = new EmbeddedRuntime({
         entry: vscode.Uri.joinPath(this.extensionUri, 'dist', 'localRuntime.js').fsPath,
+        unpackDir: join(this.storage.fsPath, 'runtime'),
         modelPath: file,
         threads,
         contextSize: s.local.contextSize,

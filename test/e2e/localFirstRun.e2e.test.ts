@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
@@ -55,6 +55,13 @@ describe('e2e: first run of the packaged VSIX with nothing configured (the embed
     const footer = await poll('the footer', async () => (await frame.locator('footer').innerText({ timeout: 1000 })) || undefined);
     assert.match(footer, /\$0\.0000\d+ · costwise-scripted-r1-distill-qwen-1\.5b-v1 · basic · \d+ in · 35 out \(19 reasoning\)/);
     assert.match(await notice, /no API key is set, so the local model .* answers \(basic tier\)/);
+    // The VSIX carries the runtime as one archive; the first answer unpacked it into global storage.
+    const runtimeDir = join(cs.ledgerDir('costwise.costwise'), '..', 'runtime');
+    const unpacked = readdirSync(runtimeDir);
+    assert.equal(unpacked.length, 1, unpacked.join(', '));
+    assert.match(unpacked[0]!, /^node-llama-cpp-\d+\.\d+\.\d+-[0-9a-f]{12}$/);
+    assert.ok(existsSync(join(runtimeDir, unpacked[0]!, '.complete')));
+    assert.ok(existsSync(join(cs.extensionDir('costwise.costwise'), 'dist', 'runtime.tgz')) && !existsSync(join(cs.extensionDir('costwise.costwise'), 'dist', 'node_modules')), 'the VSIX holds the archive, not loose files');
     await page.screenshot({ path: join(SHOTS, 'e2e-local-first-run.png') });
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -110,6 +110,14 @@ export class CodeServer {
   /** Where the installed extension keeps its spend ledger. */
   ledgerDir(extensionId: string): string {
     return join(this.dirs().userData, 'User', 'globalStorage', extensionId, 'ledger');
+  }
+
+  /** Where an installed extension's files are (`publisher.name-version`). */
+  extensionDir(extensionId: string): string {
+    const { extensions } = this.dirs();
+    const found = readdirSync(extensions).filter((d) => d.toLowerCase().startsWith(`${extensionId.toLowerCase()}-`));
+    if (found.length !== 1) throw new Error(`Expected one installed ${extensionId} in ${extensions}, found: ${found.join(', ') || 'none'}`);
+    return join(extensions, found[0]!);
   }
 
   installExtension(vsix: string): void {
