@@ -22,6 +22,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('base.css')}">
 <link rel="stylesheet" href="${media(opts.style)}">
 <title>${escapeHtml(opts.title)}</title>
 </head>
