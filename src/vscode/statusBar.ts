@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
-import { bySurface } from '../core/chat/spendText';
+import { bySurface, conversationName } from '../core/chat/spendText';
 import type { Bucket, SpendTotals } from '../core/ledger/monthFold';
 import { formatUsd, formatUsdExact } from '../core/money';
 import { monthlyLimits } from '../core/budget/teamBudgets';
@@ -43,7 +43,7 @@ export class StatusBarController implements vscode.Disposable {
         try {
           const { fold, totals } = await this.ledger.snapshot();
           const summary = fold.summary();
-          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider, bySurface(summary.byTask), (person) => fold.spent({ person }));
+          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider, bySurface(summary.byTask), (person) => fold.spent({ person }), summary.byConversation);
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';
@@ -65,7 +65,7 @@ export class StatusBarController implements vscode.Disposable {
       .then((pick) => pick && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file)));
   }
 
-  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = [], surfaces: Bucket[] = [], spentBy?: (person: string) => number): void {
+  private render(t: SpendTotals, corrupt = 0, localEnergy = 0, byProvider: Array<{ key: string; cost: number; requests: number }> = [], surfaces: Bucket[] = [], spentBy?: (person: string) => number, conversations: Bucket[] = []): void {
     const { budget } = this.settings.current().settings;
     // On a team ledger: this person's month against their limit, beside the team's against the team's.
     const { personal, team } = monthlyLimits(budget.policy.rules);
@@ -92,6 +92,10 @@ export class StatusBarController implements vscode.Disposable {
     if (surfaces.length > 1 || surfaces.some((b) => b.key === 'chat' || b.key === 'agent')) {
       md.appendMarkdown(`\n| This month by surface | requests | cost |\n|---|---:|---:|\n`);
       for (const b of surfaces) md.appendMarkdown(`| ${b.key} | ${b.requests} | ${formatUsd(b.cost)} |\n`);
+    }
+    if (conversations.length) {
+      md.appendMarkdown(`\n| Costliest chat conversations | requests | cost |\n|---|---:|---:|\n`);
+      for (const b of conversations.slice(0, 3)) md.appendMarkdown(`| ${conversationName(b.key)} | ${b.requests} | ${formatUsd(b.cost)} |\n`);
     }
     if (t.last) {
       const how = t.last.provider === 'local' ? ' (energy)' : t.last.usage.source === 'estimated' ? ' (estimated)' : '';

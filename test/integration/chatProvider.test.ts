@@ -91,6 +91,7 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     assert.equal(report?.cost, fold.settled.filter((r) => r.conversation === record.conversation).reduce((n, r) => n + r.cost, 0));
     // Chat has no usage API: Costwise's status bar shows it, by surface.
     await waitFor('the status bar to show chat spend', () => /\| chat \| \d+ \| \$/.test(api.statusBar.tooltip) || undefined);
+    await waitFor('the status bar to name the conversation', () => api.statusBar.tooltip.includes(`| conversation ${record.conversation!.slice(0, 8)} |`) || undefined);
   });
 
   it('Agent requests: tools go out in OpenAI format, the call comes back as a tool-call part, the result goes back as a tool message', async () => {
