@@ -68,8 +68,8 @@ const reporter = join(root, 'test/harness/resultsReporter.cjs');
 const COMMANDS = {
   unit: [mocha, '--reporter', reporter, '--timeout', '20000', 'out/test/unit/**/*.test.js'],
   integration: [join(root, 'out/test/harness/runIntegration.js')],
-  // COSTWISE_E2E_ONLY=<part of a file name> runs only the matching e2e files (a developer's shortcut).
-  e2e: [mocha, '--reporter', reporter, '--timeout', '180000', process.env.COSTWISE_E2E_ONLY ? `out/test/e2e/**/*${process.env.COSTWISE_E2E_ONLY}*.e2e.test.js` : 'out/test/e2e/**/*.e2e.test.js'],
+  // COSTWISE_E2E_ONLY=<part of a file name>[,<another>] runs only the matching e2e files (a developer's shortcut).
+  e2e: [mocha, '--reporter', reporter, '--timeout', '180000', process.env.COSTWISE_E2E_ONLY ? `out/test/e2e/**/*${process.env.COSTWISE_E2E_ONLY.includes(',') ? `{${process.env.COSTWISE_E2E_ONLY}}` : process.env.COSTWISE_E2E_ONLY}*.e2e.test.js` : 'out/test/e2e/**/*.e2e.test.js'],
 };
 
 const resultsDir = join(root, '.run', 'results');
