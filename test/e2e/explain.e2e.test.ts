@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
+import { packagePeerExtension } from '../harness/peerExtension';
 import { openFile, poll, replaceInUserSettings, runCommand, selectAll, setApiKey, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -32,6 +33,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     });
     cs.prepare();
     cs.installExtension(vsix);
+    cs.installExtension(packagePeerExtension(join(runDir, 'peer')));
     await cs.start();
     browser = await launchBrowser(toolchainFromEnv().chromium);
     mkdirSync(SHOTS, { recursive: true });
@@ -160,22 +162,21 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     assert.equal(lines.filter((r) => r.kind === 'reserve').at(-1)?.override, 'approved-once');
   });
 
-  it('is listed among running extensions with the activation time VS Code measured', async () => {
+  it('is listed among running extensions with the activation time VS Code measured, beside a one-item peer', async () => {
     const page = browser.page;
     await runCommand(page, 'Developer: Show Running Extensions');
-    const row = page.locator('.runtime-extensions-editor .monaco-list-row[aria-label="costwise"]');
-    const text = await poll('Costwise in Running Extensions', async () => (await row.locator('.activation-time').innerText({ timeout: 1000 })) || undefined);
-    const m = /Activation: (\d+)ms/.exec(text);
-    assert.ok(m, `an activation time in "${text}"`);
-    // VS Code's hover splits the time into loading the code and calling activate().
-    await row.locator('.activation-time').hover();
-    const hover = await page
-      .locator('.workbench-hover, .monaco-hover')
-      .first()
-      .innerText({ timeout: 3000 })
-      .catch(() => '');
-    // A measurement for the notes (target < 50 ms), not a timed assertion.
-    writeFileSync(join(SHOTS, 'activation.json'), JSON.stringify({ activationMs: Number(m[1]), detail: hover.replace(/\s+/g, ' ').trim(), reportedBy: 'Developer: Show Running Extensions' }) + '\n');
-    process.stdout.write(`      Costwise activation as VS Code reports it: ${m[1]} ms\n`);
+    const activation = async (name: string) => {
+      const row = page.locator(`.runtime-extensions-editor .monaco-list-row[aria-label="${name}"]`);
+      const text = await poll(`${name} in Running Extensions`, async () => (await row.locator('.activation-time').innerText({ timeout: 1000 })) || undefined);
+      const m = /Activation: (\d+)ms/.exec(text);
+      assert.ok(m, `an activation time in "${text}"`);
+      return Number(m[1]);
+    };
+    const costwise = await activation('costwise');
+    const peer = await activation('activation-peer');
+    // A measurement for the notes (target < 50 ms), not a timed assertion: the peer's figure is what the
+    // extension host adds to any extension at that moment on this machine.
+    writeFileSync(join(SHOTS, 'activation.json'), JSON.stringify({ activationMs: costwise, peerActivationMs: peer, peer: 'one status bar item, onStartupFinished', reportedBy: 'Developer: Show Running Extensions' }) + '\n');
+    process.stdout.write(`      Activation as VS Code reports it: Costwise ${costwise} ms, a one-item peer ${peer} ms\n`);
   });
 });
