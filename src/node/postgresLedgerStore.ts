@@ -44,8 +44,8 @@ type Context = { client: PoolClient; wrote: LedgerRecord[]; sent: number } | { o
  *
  * - Every write takes one transaction-level advisory lock, so rows commit in `seq` order and a reader
  *   that saw row n has seen every row before it (the incremental fold reads `seq > offset`).
- * - `withLock` is one transaction: the budget check reads and the reservation is inserted in it, under
- *   that lock; it commits or nothing was reserved.
+ * - `withLock` is one transaction: the team's budgets and the spend are read and the reservation is
+ *   inserted in it, under that lock; it commits or nothing was reserved.
  * - A record that cannot be written (the database is away) goes to a local outbox, is folded here at
  *   once and uploaded under the lock later; the database's unique indexes make a repeat upload a no-op.
  * - Owners hold leases (heartbeats in `costwise_owners`, on the database's clock): an open reservation

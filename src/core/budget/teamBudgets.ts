@@ -1,4 +1,7 @@
+import type { SpendScope } from '../ledger/monthFold';
+import type { MicroUsd } from '../money';
 import type { ParsedSettings } from '../settings';
+import type { TeamStanding } from '../../shared/reportData';
 import type { BudgetPolicy, LimitRule } from './budget';
 import type { TeamBudgets, TeamLimit } from './teamLimits';
 
@@ -48,4 +51,14 @@ export function monthlyLimits(rules: readonly LimitRule[]): { personal?: LimitRu
   const personal = tightest(month.filter((r) => r.person !== undefined));
   const team = tightest(month.filter((r) => r.person === undefined));
   return { ...(personal ? { personal } : {}), ...(team ? { team } : {}) };
+}
+
+/**
+ * On a team ledger (this person's limits name them): their month against their tightest monthly limit,
+ * beside the team's month against the team's, both spent or reserved, as the status bar shows them.
+ */
+export function teamStanding(rules: readonly LimitRule[], spentIn: (scope: SpendScope) => MicroUsd): TeamStanding | undefined {
+  const { personal, team } = monthlyLimits(rules);
+  if (personal?.person === undefined) return undefined;
+  return { person: personal.person, personal: { spent: spentIn({ person: personal.person }), limit: personal.limit }, team: { spent: spentIn({}), ...(team ? { limit: team.limit } : {}) } };
 }
