@@ -9,13 +9,11 @@ import type { ReserveRecord, SettleRecord } from './records';
 
 export type ReserveRequest = Omit<ReserveRecord, 'v' | 'kind' | 'id' | 'at' | 'owner' | 'person'>;
 export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reservedAt' | 'model' | 'provider' | 'task' | 'workspace' | 'file' | 'person'>;
-/**
- * Decides admission from the spend as it is under the lock. `current` gives a policy's team rules the
- * values read under that lock (on a team ledger; else the policy as it is).
- */
+/** Decides admission from the spend as it is under the lock. */
 export type Admit = (
   spentIn: (scope: SpendScope) => number,
   today: string,
+  /** A policy with its team rules as read under that lock (on a team ledger; elsewhere the policy as it is). */
   current: (policy: BudgetPolicy) => BudgetPolicy,
 ) => Pick<Verdict, 'admitted' | 'reason'> & Partial<Verdict> & { override?: ReserveRecord['override'] };
 
