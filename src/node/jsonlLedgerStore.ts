@@ -2,7 +2,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readSync, watch, writeSync, 
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disposable } from '../core/events';
-import type { CorruptLine, LedgerStore, MonthChunk } from '../core/ledger/ledgerStore';
+import type { CorruptLine, LedgerStore, LockedView, MonthChunk } from '../core/ledger/ledgerStore';
 import { localMonthKey } from '../core/ledger/periods';
 import { parseLedgerLine, spendTime, type LedgerRecord } from '../core/ledger/records';
 import { sweepLockLeftovers, withFileLock } from './fileLock';
@@ -117,14 +117,15 @@ export class JsonlLedgerStore implements LedgerStore {
     }
   }
 
-  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+  /** This machine's ledger holds no team budgets: `fn` sees only the records. */
+  async withLock<T>(fn: (view: LockedView) => Promise<T>): Promise<T> {
     await mkdir(this.dir, { recursive: true });
     const lock = join(this.dir, '.lock');
     if (!this.swept) {
       this.swept = true;
       void sweepLockLeftovers(lock);
     }
-    return withFileLock(lock, fn);
+    return withFileLock(lock, () => fn({}));
   }
 
   /** Calls `listener` when another process changes a month file; `ready` settles once it is watching. */

@@ -1,15 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { Disposable } from '../core/events';
 import { pick } from '../core/lazyModule';
-import type { CorruptLine, LedgerStore, MonthChunk } from '../core/ledger/ledgerStore';
+import type { CorruptLine, LedgerStore, LockedView, MonthChunk } from '../core/ledger/ledgerStore';
 import { localMonthKey } from '../core/ledger/periods';
 import { parseLedgerLine, spendTime, type LedgerRecord } from '../core/ledger/records';
 import { BudgetRefusal } from '../core/ledger/spendLedger';
 import { formatUsd, type MicroUsd } from '../core/money';
 import { LedgerOutbox } from './ledgerOutbox';
 import { migrate } from './pgMigrations';
+import { BUDGETS_SQL, budgetsOf, type BudgetRow } from './pgTeamBudgets';
 import { isOwnerAlive } from './processOwner';
 import { describeDatabase, isConnectionError } from './pgErrors';
 import { PgChangeListener } from './pgChangeListener';
@@ -43,8 +44,8 @@ type Context = { client: PoolClient; wrote: LedgerRecord[]; sent: number } | { o
  *
  * - Every write takes one transaction-level advisory lock, so rows commit in `seq` order and a reader
  *   that saw row n has seen every row before it (the incremental fold reads `seq > offset`).
- * - `withLock` is one transaction: the budget check reads and the reservation is inserted in it, under
- *   that lock; it commits or nothing was reserved.
+ * - `withLock` is one transaction: the team's budgets and the spend are read and the reservation is
+ *   inserted in it, under that lock; it commits or nothing was reserved.
  * - A record that cannot be written (the database is away) goes to a local outbox, is folded here at
  *   once and uploaded under the lock later; the database's unique indexes make a repeat upload a no-op.
  * - Owners hold leases (heartbeats in `costwise_owners`, on the database's clock): an open reservation
@@ -218,49 +219,66 @@ export class PostgresLedgerStore implements LedgerStore {
    * database is away `fn` runs against what this machine knows, and only an offline allowance lets a
    * paid reservation through.
    */
-  async withLock<T>(fn: () => Promise<T>): Promise<T> {
+  async withLock<T>(fn: (view: LockedView) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
       await this.connect();
       client = await this.checkout();
     } catch (e) {
       if (!isConnectionError(e)) throw e;
-      return this.ctx.run({ offline: (e as Error).message || String(e) }, fn);
+      return this.ctx.run({ offline: (e as Error).message || String(e) }, () => fn({}));
     }
     const c: Context = { client, wrote: [], sent: 0 };
-    let broken: unknown;
     let uploading = 0;
+    const beatAt = Date.now();
+    const beat = beatAt - this.lastBeat > this.leaseMs / 3;
     try {
-      // The lock first, alone: the live-owners statement after it takes its snapshot once the lock is
-      // held, so it sees every lease and row committed before. One round trip for all three.
-      const beatAt = Date.now();
-      const beat = beatAt - this.lastBeat > this.leaseMs / 3;
-      const results = (await client.query(
-        `BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK});${beat ? leaseSql(client, this.opts.owner, this.opts.person, this.leaseMs) + ';' : ''}
-         SELECT array(SELECT owner FROM costwise_owners WHERE heartbeat_at > clock_timestamp() - lease_ms * interval '1 millisecond') AS live`,
-      )) as unknown as Array<{ rows: Array<{ live?: string[] }> }>;
-      this.live = new Set([...(results[results.length - 1]?.rows[0]?.live ?? []), this.opts.owner]);
-      const waiting = this.outbox.pending();
-      c.wrote.push(...waiting.records);
-      uploading = waiting.records.length;
-      const result = await this.ctx.run(c, fn);
-      await client.query(c.wrote.length > c.sent ? `${insertSql(client, c.wrote.slice(c.sent))}; ${notifySql(client, this.opts.owner)}; COMMIT` : c.wrote.length ? `${notifySql(client, this.opts.owner)}; COMMIT` : 'COMMIT');
-      if (beat) this.lastBeat = beatAt;
-      if (waiting.records.length) this.outbox.markUploaded(waiting.end);
-      return result;
+      // The lock first, alone: the statements after it take their snapshots once the lock is held, so
+      // they see every lease, row and budget committed before. One round trip for all of them.
+      return await this.locked(
+        client,
+        (q) => `${beat ? leaseSql(q, this.opts.owner, this.opts.person, this.leaseMs) + ';' : ''}
+         SELECT array(SELECT owner FROM costwise_owners WHERE heartbeat_at > clock_timestamp() - lease_ms * interval '1 millisecond') AS live;
+         ${BUDGETS_SQL}`,
+        async (results) => {
+          this.live = new Set([...((results[results.length - 2]?.rows[0]?.live as string[] | undefined) ?? []), this.opts.owner]);
+          const teamBudgets = budgetsOf(results[results.length - 1]!.rows as BudgetRow[]);
+          const waiting = this.outbox.pending();
+          c.wrote.push(...waiting.records);
+          uploading = waiting.records.length;
+          const result = await this.ctx.run(c, () => fn({ teamBudgets }));
+          await client.query(c.wrote.length > c.sent ? `${insertSql(client, c.wrote.slice(c.sent))}; ${notifySql(client, this.opts.owner)}; COMMIT` : c.wrote.length ? `${notifySql(client, this.opts.owner)}; COMMIT` : 'COMMIT');
+          if (beat) this.lastBeat = beatAt;
+          if (waiting.records.length) this.outbox.markUploaded(waiting.end);
+          return result;
+        },
+      );
     } catch (e) {
-      broken = isConnectionError(e) ? e : undefined;
+      if (!isConnectionError(e)) throw e;
+      // The commit may or may not have happened: release what was reserved, so it never holds money.
+      // (Only this call's: what came from the outbox was real spend and is uploaded again later.)
+      const now = new Date().toISOString();
+      this.outbox.add(c.wrote.slice(uploading).flatMap((r) => (r.kind === 'reserve' ? [{ v: 1 as const, kind: 'release' as const, id: r.id, at: now, reservedAt: r.at, reason: 'the team ledger connection was lost while reserving; the request was not sent' }] : [])));
+      throw new Error(`Costwise did not send the request: the connection to the team ledger (${this.where}) was lost (${(e as Error).message}).`);
+    }
+  }
+
+  /**
+   * The shared part of every write: one transaction on `client` under the ledger lock, `head`'s
+   * statements in the same round trip as BEGIN and the lock, then `body` (which commits). Any failure
+   * rolls back; a client whose connection broke is discarded rather than returned to the pool.
+   */
+  private async locked<T>(client: PoolClient, head: (q: PoolClient) => string, body: (results: QueryResult[]) => Promise<T>): Promise<T> {
+    let broken: Error | undefined;
+    try {
+      const r = (await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK}); ${head(client)}`)) as unknown as QueryResult | QueryResult[];
+      return await body(Array.isArray(r) ? r : [r]);
+    } catch (e) {
+      broken = isConnectionError(e) ? (e as Error) : undefined;
       await client.query('ROLLBACK').catch(() => undefined);
-      if (broken) {
-        // The commit may or may not have happened: release what was reserved, so it never holds money.
-        const now = new Date().toISOString();
-        // (Only this call's: what came from the outbox was real spend and is uploaded again later.)
-        this.outbox.add(c.wrote.slice(uploading).flatMap((r) => (r.kind === 'reserve' ? [{ v: 1 as const, kind: 'release' as const, id: r.id, at: now, reservedAt: r.at, reason: 'the team ledger connection was lost while reserving; the request was not sent' }] : [])));
-        throw new Error(`Costwise did not send the request: the connection to the team ledger (${this.where}) was lost (${(e as Error).message}).`);
-      }
       throw e;
     } finally {
-      client.release(broken instanceof Error ? broken : undefined);
+      client.release(broken);
     }
   }
 
@@ -273,17 +291,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   /** Records written at once in their own transaction under the ledger lock: one round trip. */
   private async writeNow(records: readonly LedgerRecord[]): Promise<void> {
-    const client = await this.checkout();
-    let broken: Error | undefined;
-    try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK}); ${insertSql(client, records)}; ${notifySql(client, this.opts.owner)}; COMMIT`);
-    } catch (e) {
-      broken = isConnectionError(e) ? (e as Error) : undefined;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    await this.locked(await this.checkout(), (q) => `${insertSql(q, records)}; ${notifySql(q, this.opts.owner)}; COMMIT`, async () => undefined);
   }
 
   /**
@@ -296,22 +304,15 @@ export class PostgresLedgerStore implements LedgerStore {
     return client;
   }
 
-  /** Writes `fn`'s statements in one transaction under the ledger lock. */
-  private async transaction(fn: (client: PoolClient) => Promise<void>): Promise<void> {
+  /** Writes `fn`'s statements in one transaction under the ledger lock (other windows are notified). */
+  async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    await this.connect();
     const client = await this.checkout();
-    let broken: Error | undefined;
-    try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK})`);
-      await fn(client);
-      await client.query('SELECT pg_notify($1, $2)', [CHANNEL, this.opts.owner]);
-      await client.query('COMMIT');
-    } catch (e) {
-      broken = isConnectionError(e) ? (e as Error) : undefined;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release(broken);
-    }
+    return this.locked(client, () => '', async () => {
+      const result = await fn(client);
+      await client.query(`${notifySql(client, this.opts.owner)}; COMMIT`);
+      return result;
+    });
   }
 
   /** Copies records in (one transaction per 1,000); those already there are left as they are. Returns how many were new. */

@@ -8,6 +8,8 @@ export interface ReportData {
   months: string[];
   isCurrentMonth: boolean;
   budget: MicroUsd;
+  /** On a team ledger: this person's month and the team's, each against its monthly limit (as the status bar shows them). */
+  team?: TeamStanding;
   kpis: {
     spend: MicroUsd;
     reserved: MicroUsd;
@@ -69,4 +71,16 @@ export interface SelfHostingInputs {
   distill: { hardwareUsd: number; amortizationMonths: number; watts: number; hoursPerDay: number; usdPerKwh: number };
   /** A distill on a rented GPU, from measured throughput (which hardware is named in it). */
   gpu: { throughput: import('./selfHosting').MeasuredGpuThroughput; usdPerGpuHour: number; monthlyGeneratedTokens: number };
+}
+
+/** Spent or reserved this month (what the budget check counts), and the monthly limit when one is set. */
+export interface BudgetStanding {
+  spent: MicroUsd;
+  limit?: MicroUsd;
+}
+
+export interface TeamStanding {
+  person: string;
+  personal: BudgetStanding;
+  team: BudgetStanding;
 }

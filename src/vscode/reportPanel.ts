@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { teamStanding } from '../core/budget/teamBudgets';
 import { localDayKey, localMonthKey } from '../core/ledger/periods';
 import type { MonthSummary } from '../core/ledger/monthFold';
 import type { SpendLedger } from '../core/ledger/spendLedger';
@@ -184,7 +185,7 @@ export async function buildFor(deps: ReportDeps, month: string): Promise<ReportD
     .filter((a) => a.tokensPerSecond)
     .map((a) => ({ label: `${a.distill.label} (local)`, tokensPerSecond: (a.tokensPerSecond![0] + a.tokensPerSecond![1]) / 2, ...(a.source ? { source: a.source } : {}) }));
   if (runtime?.measuredTokensPerSecond) local.unshift({ label: 'Your embedded model (measured)', tokensPerSecond: runtime.measuredTokensPerSecond });
-  return buildReport(fold, {
+  const data = buildReport(fold, {
     months: [...new Set([...months, localMonthKey(now), month])].sort().reverse(),
     now,
     today: localDayKey(now),
@@ -194,4 +195,7 @@ export async function buildFor(deps: ReportDeps, month: string): Promise<ReportD
     energy: settings.energy,
     otherMonths,
   });
+  // On a team ledger: this person's budget beside the team's (the month read above, the limits as shown now).
+  const team = teamStanding(settings.budget.policy.rules, (scope) => fold.spent(scope));
+  return team ? { ...data, team } : data;
 }

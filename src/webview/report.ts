@@ -50,15 +50,28 @@ function header(d: ReportData): HTMLElement {
   return el('header', {}, el('h1', {}, 'Costwise spend report'), select, csv, json, el('span', { id: 'status', role: 'status' }));
 }
 
+/** The month's spend against its budget; on a team ledger, this person's beside the team's (each spent or reserved). */
+function spendKpis(d: ReportData): HTMLElement[] {
+  const k = d.kpis;
+  const reserved = k.reserved ? ` · ${formatUsd(k.reserved)} still reserved` : '';
+  const share = (spent: number, limit: number | undefined, whose: string, none: string) =>
+    limit === undefined ? none : limit > 0 ? `${Math.round((spent / limit) * 100)} % of ${whose}${formatUsd(limit)}` : `${whose}limit is ${formatUsd(0)}`;
+  if (!d.team) return [kpi('Spend', formatUsd(k.spend), share(k.spend, d.budget > 0 ? d.budget : undefined, '', 'no monthly budget set') + reserved)];
+  const { person, personal, team } = d.team;
+  return [
+    kpi('Your spend', formatUsd(personal.spent), `${share(personal.spent, personal.limit, 'your ', 'no personal limit')} · ${person}`),
+    kpi('Team spend', formatUsd(team.spent), share(team.spent, team.limit, "the team's ", 'no team limit set') + reserved),
+  ];
+}
+
 function kpis(d: ReportData): HTMLElement {
   const k = d.kpis;
-  const share = d.budget > 0 ? `${Math.round((k.spend / d.budget) * 100)} % of ${formatUsd(d.budget)}` : 'no monthly budget set';
   const t = k.tokens;
   const localShare = k.requests ? `${Math.round((k.localRequests / k.requests) * 100)} % of requests` : '—';
   return el(
     'section',
     { class: 'kpis', 'aria-label': 'Key figures' },
-    kpi('Spend', formatUsd(k.spend), share + (k.reserved ? ` · ${formatUsd(k.reserved)} still reserved` : '')),
+    ...spendKpis(d),
     kpi('Month-end forecast', d.forecast === undefined ? '—' : formatUsd(d.forecast), d.forecast === undefined ? 'past month' : 'if the daily average so far holds'),
     kpi('Requests', int(k.requests), k.estimatedRequests ? `${int(k.estimatedRequests)} settled at an estimate` : 'all with reported usage'),
     kpi('Tokens', `${int(t.input + t.cachedRead + t.cacheWrite)} in · ${int(t.output)} out`, `${int(t.reasoning)} reasoning · ${int(t.cachedRead)} cached`),

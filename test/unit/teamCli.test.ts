@@ -91,6 +91,38 @@ describe('team ledger from the CLI: budgets, import, report, metrics (real Postg
     assert.match(bad.err, /--team must be a number of dollars/);
   });
 
+  it('a limit changed from another machine just before a reservation is the one that reservation is checked against', async () => {
+    const url = pg.createDatabase(`fresh${++n}`);
+    assert.equal((await cli(url, 'lead@team', 'budget', 'set', '--team', '1', '--per-person', '0.5')).code, 0);
+    const owner = 'alice-laptop:1:1';
+    const store = new PostgresLedgerStore({ url, outboxDir: join(dir, 'outbox-alice'), owner, person: 'alice@team' });
+    stores.push(store);
+    let id = 0;
+    const ledger = new SpendLedger(store, systemClock, () => `alice-${++id}`, owner, 'alice@team');
+    // What Alice's window read once, for display, and never again: no change notification reaches this ledger.
+    const shown = { rules: [{ period: 'month' as const, limit: 5_000_000, setting: 'costwise.budget.monthlyUsd', person: 'alice@team' }, ...teamRules(await readTeamBudgets(store), 'alice@team')], warnRatio: 0.8, onLimit: 'ask' as const };
+    assert.deepEqual(shown.rules.map((r) => r.limit), [5_000_000, 1_000_000, 500_000]);
+    const reserve = (amount: number) =>
+      ledger.reserve({ model: 'o4-mini', provider: 'openai', task: 'explain', amount, estimate: emptyUsage('estimated'), price }, (spentIn, today, current) =>
+        evaluateBudget(current(shown), { provider: 'openai', model: 'o4-mini', local: false }, amount, spentIn, today),
+      );
+    await reserve(300_000);
+    // The lead lowers the team's month to $0.40 with the CLI (another process, its own connection).
+    assert.equal((await cli(url, 'lead@team', 'budget', 'set', '--team', '0.40')).code, 0);
+    await assert.rejects(reserve(200_000), (e: unknown) => {
+      assert.ok(e instanceof BudgetRefusal, String(e));
+      assert.match(e.reason, /\$0\.30 of the \$0\.40 monthly budget is already spent or reserved \(the team budget \(costwise budget set --team\)\)/);
+      return true;
+    });
+    // A limit for Alice alone, tighter than the per-person $0.50 her window read.
+    assert.equal((await cli(url, 'lead@team', 'budget', 'set', '--team', '2', '--person', 'alice@team', '--usd', '0.35')).code, 0);
+    await assert.rejects(reserve(100_000), /\$0\.30 of the \$0\.35 monthly budget for alice@team/);
+    // A raise counts too: the values read under the lock replace the window's (its $0.50 would refuse $0.70).
+    assert.equal((await cli(url, 'lead@team', 'budget', 'set', '--person', 'alice@team', '--usd', '0.80')).code, 0);
+    await reserve(400_000);
+    assert.equal(pg.psql("SELECT count(*) || ' ' || sum(((body::json)->>'amount')::bigint) FROM costwise_records WHERE kind = 'reserve'", `fresh${n}`), '2 700000');
+  });
+
   it('ledger import copies local history once (a second run adds nothing), and report --team totals it by person', async () => {
     const url = pg.createDatabase(`import${++n}`);
     const localDir = join(dir, 'local-dana@team');

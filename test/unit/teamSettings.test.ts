@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { evaluateBudget } from '../../src/core/budget/budget';
-import { monthlyLimits, teamRules, withTeamBudgets } from '../../src/core/budget/teamBudgets';
+import { monthlyLimits, teamRules, teamStanding, withTeamBudgets } from '../../src/core/budget/teamBudgets';
 import { renderOpenMetrics } from '../../src/core/metrics/openMetrics';
 import { MonthFold } from '../../src/core/ledger/monthFold';
 import { parseSettings } from '../../src/core/settings';
@@ -33,6 +33,9 @@ describe('team settings and budgets (pure)', () => {
     assert.equal(v.admitted, false);
     assert.deepEqual(v.exceeded.map((e) => [e.rule.setting, e.spent]), [['the team budget (costwise budget set --team)', 2_900_000]]);
     assert.deepEqual(monthlyLimits(rules), { personal: rules[0], team: rules[1] });
+    // The report's key figures on a team ledger: Alice's month against her tightest limit, beside the team's.
+    assert.deepEqual(teamStanding(rules, (scope) => fold.spent(scope)), { person: 'alice', personal: { spent: 400_000, limit: 1_000_000 }, team: { spent: 2_900_000, limit: 3_000_000 } });
+    assert.equal(teamStanding(own.settings.budget.policy.rules, (scope) => fold.spent(scope)), undefined, 'not on a team ledger');
   });
 
   it('OpenMetrics: exact dollars, escaped labels, one series per budget, and # EOF', () => {

@@ -13,6 +13,8 @@ export interface LimitRule {
   person?: string;
   /** Set by the team: no "send once anyway" and no "warn" policy passes it. */
   binding?: boolean;
+  /** Read from the team ledger's budgets: a reservation checks it against the value read under the ledger lock. */
+  team?: boolean;
   /** The setting this rule comes from, named in every message about it. */
   setting: string;
   /** Where its value comes from when not from this process's own settings: "last set in another window", "set in VS Code". */

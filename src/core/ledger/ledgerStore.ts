@@ -1,3 +1,4 @@
+import type { TeamBudgets } from '../budget/teamLimits';
 import type { Disposable } from '../events';
 import type { LedgerRecord } from './records';
 
@@ -20,6 +21,12 @@ export interface MonthChunk {
   reset: boolean;
 }
 
+/** What a store read under its lock besides the records. */
+export interface LockedView {
+  /** The team's budgets as the team ledger holds them, read in the same transaction (a team ledger only). */
+  teamBudgets?: TeamBudgets;
+}
+
 /** Where ledger records live. The Node adapter is JSON Lines, one file per month, under a lock. */
 export interface LedgerStore {
   /** Appends one record with a single write, to the file of the month it is counted in. */
@@ -29,7 +36,7 @@ export interface LedgerStore {
   /** Months (`YYYY-MM`) that have a file, oldest first. */
   months(): Promise<string[]>;
   /** Runs `fn` holding a lock shared with every other process using the same ledger. */
-  withLock<T>(fn: () => Promise<T>): Promise<T>;
+  withLock<T>(fn: (view: LockedView) => Promise<T>): Promise<T>;
   /** Calls `listener` when another process (or window) changes the ledger. */
   watch(listener: () => void): Disposable;
 }

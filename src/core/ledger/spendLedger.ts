@@ -1,4 +1,5 @@
-import type { Verdict } from '../budget/budget';
+import type { BudgetPolicy, Verdict } from '../budget/budget';
+import { withLockedTeamRules } from '../budget/teamBudgets';
 import type { Clock } from '../clock';
 import { Emitter, type Event } from '../events';
 import type { LedgerStore } from './ledgerStore';
@@ -12,6 +13,8 @@ export type Settlement = Omit<SettleRecord, 'v' | 'kind' | 'id' | 'at' | 'reserv
 export type Admit = (
   spentIn: (scope: SpendScope) => number,
   today: string,
+  /** A policy with its team rules as read under that lock (on a team ledger; elsewhere the policy as it is). */
+  current: (policy: BudgetPolicy) => BudgetPolicy,
 ) => Pick<Verdict, 'admitted' | 'reason'> & Partial<Verdict> & { override?: ReserveRecord['override'] };
 
 export class BudgetRefusal extends Error {
@@ -92,10 +95,12 @@ export class SpendLedger {
   /** Reserves `req.amount` if `admit` accepts the spend as it is under the lock; else throws BudgetRefusal. */
   async reserve(req: ReserveRequest, admit: Admit): Promise<ReserveRecord> {
     const record = await this.writing.run(() =>
-      this.store.withLock(async () => {
+      this.store.withLock(async (view) => {
         const now = this.clock.now();
         const f = await this.fold(localMonthKey(now));
-        const verdict = admit((scope) => f.spent(scope), localDayKey(now));
+        const team = view?.teamBudgets;
+        const current = (p: BudgetPolicy) => (team ? withLockedTeamRules(p, team, this.person) : p);
+        const verdict = admit((scope) => f.spent(scope), localDayKey(now), current);
         if (!verdict.admitted) throw new BudgetRefusal(verdict.reason, verdict);
         const r: ReserveRecord = { v: 1, kind: 'reserve', id: this.newId(), at: now.toISOString(), owner: this.owner, ...req };
         if (verdict.override) r.override = verdict.override;

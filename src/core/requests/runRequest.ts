@@ -87,8 +87,8 @@ export async function runRequest(deps: { ledger: SpendLedger; clock: Clock }, in
   let verdict: Verdict | undefined;
   const reservation = await deps.ledger.reserve(
     { model: price.model, provider: price.provider, task: input.task, amount: worstCase, estimate: worst, price: priceRef(price), ...(input.workspace ? { workspace: input.workspace } : {}), ...(input.file ? { file: input.file } : {}), ...(input.conversation ? { conversation: input.conversation } : {}) },
-    (spentIn, today) => {
-      const v = evaluateBudget(input.budget, { provider: price.provider, model: price.model, local: price.provider === 'local' }, worstCase, spentIn, today);
+    (spentIn, today, current) => {
+      const v = evaluateBudget(current(input.budget), { provider: price.provider, model: price.model, local: price.provider === 'local' }, worstCase, spentIn, today);
       verdict = v;
       if (v.admitted || v.exceeded.some((s) => s.rule.binding)) return v;
       if (input.approvedOverLimit) return { ...v, admitted: true, override: 'approved-once' };
