@@ -6,7 +6,7 @@ import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
 import { FixtureServer, type RecordedRequest } from '../harness/openAIServer';
 import { openFile, openVsixWorkbench, poll, replaceInUserSettings, runCommand, selectAll, SHOTS, statusBarItem } from './workbench';
-import { openAIStream } from '../harness/wireStreams';
+import { anthropicStream, geminiStream, openAIStream } from '../harness/wireStreams';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const INPUT = '.interactive-input-part .monaco-editor';
@@ -99,18 +99,35 @@ async function chooseMode(page: Page, mode: 'Ask' | 'Agent'): Promise<void> {
   });
 }
 
-/** Stores the OpenAI key as a user does: Set API Key…, the openai endpoint, the password box. */
-async function setOpenAIKey(page: Page, key: string): Promise<void> {
+/** Stores a key as a user does: Set API Key…, the provider's endpoint, the password box. */
+async function setKey(page: Page, endpoint: string, key: string): Promise<void> {
   await runCommand(page, 'Costwise: Set API Key…');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await poll('the API key prompt (a password box)', async () => {
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'openai' }).first();
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: endpoint }).first();
     if (await row.isVisible()) await row.click();
     return (await input.getAttribute('type')) === 'password';
   });
   await input.fill(key);
   await page.keyboard.press('Enter');
   await poll('the confirmation that the key was saved', async () => (await page.locator('.notifications-toasts').innerText().catch(() => '')).includes('API key saved'));
+}
+
+/** Picks a model by its name in the chat's model picker (opening "Other Models" when it is there). */
+async function pickModel(page: Page, name: string): Promise<void> {
+  await poll(`${name} in the model picker`, async () => {
+    await closeModalEditor(page);
+    const picker = page.locator('.interactive-input-part .model-picker-name').first();
+    if ((await picker.getAttribute('aria-label'))?.includes(name)) return true;
+    await picker.click();
+    const row = page.locator(`.action-widget .monaco-list-row[aria-label^="${name}"]`).first();
+    const toggle = page.locator('.action-widget .chat-model-picker-section-toggle').first();
+    await row.or(toggle).first().waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    if (!(await row.isVisible()) && (await toggle.isVisible())) await toggle.click();
+    if (await row.isVisible()) await row.click();
+    else await page.keyboard.press('Escape');
+    return false; // checked on the next round
+  }, 60_000);
 }
 
 function lastUserText(r: RecordedRequest): string {
@@ -128,12 +145,16 @@ async function editSetting(page: Page, find: string, replace: string): Promise<v
 describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function () {
   this.timeout(240_000);
   let server: FixtureServer;
+  let anthropic: FixtureServer;
+  let gemini: FixtureServer;
   let cs: CodeServer;
   let browser: BrowserSession;
   let workspace: string;
 
   before(async () => {
     server = await new FixtureServer({ apiKey: 'sk-e2e-chat', anyModel: 'o4-mini' }).start();
+    anthropic = await new FixtureServer({ apiKey: 'sk-ant-e2e', anyModel: 'claude-sonnet-4-5' }).start();
+    gemini = await new FixtureServer({ apiKey: 'g-e2e', anyModel: 'gemini-2.5-flash' }).start();
     const runDir = join(ROOT, '.run', 'e2e-chat');
     rmSync(runDir, { recursive: true, force: true });
     workspace = join(runDir, 'workspace');
@@ -146,8 +167,11 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
         'chat.disableAIFeatures': false,
         'workbench.secondarySideBar.defaultVisibility': 'visible',
         'costwise.providers.openai': { enabled: true, baseUrl: server.url },
+        // Their keys are set only for the Agent round trips in their wire formats.
+        'costwise.providers.anthropic': { enabled: true, baseUrl: anthropic.origin },
+        'costwise.providers.gemini': { enabled: true, baseUrl: gemini.origin },
         // Flat-priced models only, so costs are exact at any hour: Auto · standard picks gpt-6-luna (79.0).
-        'costwise.routing.allow': ['gpt-6-luna', 'gpt-6-sol'],
+        'costwise.routing.allow': ['gpt-6-luna', 'gpt-6-sol', 'claude-sonnet-5', 'gemini-3.8-flash'],
         'costwise.budget.monthlyUsd': 5,
         'costwise.budget.perRunUsd': 0.5,
         'costwise.local.discovery': false,
@@ -167,11 +191,13 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     await browser?.close();
     await cs?.stop();
     await server?.stop();
+    await anthropic?.stop();
+    await gemini?.stop();
   });
 
   it('Costwise Auto · standard, picked in the model picker, answers in Ask mode; the ledger records a chat request and the status bar moves', async () => {
     const page = browser.page;
-    await setOpenAIKey(page, 'sk-e2e-chat');
+    await setKey(page, 'openai', 'sk-e2e-chat');
     // Chat's default agent (the built-in Copilot extension) loads on demand: Manage Language Models loads it offline.
     await runCommand(page, 'Chat: Manage Language Models');
     // It lists Costwise's models: Auto per tier, and only the concrete models costwise.routing.allow lets routing use.
@@ -184,18 +210,7 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     await closeModalEditor(page);
     await page.locator(INPUT).first().waitFor({ state: 'visible', timeout: 60_000 });
 
-    await poll('Costwise Auto · standard in the model picker', async () => {
-      const picker = page.locator('.interactive-input-part .model-picker-name').first();
-      if ((await picker.innerText()).includes('Costwise Auto · standard')) return true;
-      await picker.click();
-      const row = page.locator('.action-widget .monaco-list-row[aria-label^="Costwise Auto · standard"]').first();
-      const toggle = page.locator('.action-widget .chat-model-picker-section-toggle').first();
-      await row.or(toggle).first().waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-      if (!(await row.isVisible()) && (await toggle.isVisible())) await toggle.click();
-      if (await row.isVisible()) await row.click();
-      else await page.keyboard.press('Escape');
-      return false; // checked on the next round
-    }, 60_000);
+    await pickModel(page, 'Costwise Auto · standard');
     await chooseMode(page, 'Ask');
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-model-picked.png') });
 
@@ -308,16 +323,62 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     }
   });
 
+  for (const wire of [
+    { family: 'anthropic', key: 'sk-ant-e2e', model: 'claude-sonnet-5', server: () => anthropic },
+    { family: 'gemini', key: 'g-e2e', model: 'gemini-3.8-flash', server: () => gemini },
+  ] as const) {
+    it(`Agent mode on ${wire.model}, picked by name: read_file's call and result travel in ${wire.family}'s wire format`, async () => {
+      const page = browser.page;
+      const fixture = wire.server();
+      const file = join(workspace, 'sample.js');
+      const call = { id: `${wire.family}_read01`, name: 'read_file', input: { filePath: file, startLine: 1, endLine: 3 } };
+      const usage = { prompt: 3000, completion: 30 };
+      const stream = wire.family === 'anthropic' ? anthropicStream : geminiStream;
+      // Anthropic: a tool_result block in the last user turn; Gemini: a functionResponse part in the last turn.
+      const resultIn = (r: RecordedRequest): unknown => {
+        const b = r.body as { messages?: Array<{ content: unknown }>; contents?: Array<{ parts: Array<Record<string, unknown>> }> };
+        if (wire.family === 'anthropic') return (Array.isArray(b.messages?.at(-1)?.content) ? (b.messages!.at(-1)!.content as Array<{ type: string }>) : []).find((p) => p.type === 'tool_result');
+        return b.contents?.at(-1)?.parts.find((p) => 'functionResponse' in p);
+      };
+      const offersTools = (r: RecordedRequest) => Array.isArray(r.body.tools) && (r.body.tools as unknown[]).length > 0;
+      fixture.setResponder((r) => (!offersTools(r) ? undefined : resultIn(r) ? stream({ text: 'sample.js defines add(a, b).', usage }) : stream({ toolCall: call, usage })));
+      try {
+        await setKey(page, wire.family, wire.key);
+        await pickModel(page, wire.model);
+        await chooseMode(page, 'Agent');
+        const before = fixture.chats.length;
+        const answer = await ask(page, `Read sample.js with ${wire.model}.`);
+        assert.match(answer, /sample\.js defines add\(a, b\)\./);
+        const sent = fixture.chats.slice(before).filter(offersTools);
+        assert.equal(sent.length, 2, 'the tool call, then the answer with its result');
+        const names = JSON.stringify(sent[0]!.body.tools);
+        assert.match(names, /"read_file"/, 'VS Code’s read_file was offered in this format');
+        const result = resultIn(sent[1]!) as Record<string, unknown> | undefined;
+        if (wire.family === 'anthropic') assert.equal(result?.tool_use_id, call.id);
+        else assert.deepEqual([(result?.functionResponse as { id?: string; name?: string })?.id, (result?.functionResponse as { name?: string })?.name], [call.id, 'read_file']);
+        assert.match(JSON.stringify(result), /return a \+ b;/, 'VS Code read the file and the result reached the server');
+        const records = await poll('the tool-loop step in the ledger', async () => {
+          const all = ledger(cs).filter((r) => r.kind === 'settle');
+          return all.at(-1)?.task === 'agent' && all.at(-1)?.model === wire.model ? all.slice(-2) : undefined;
+        });
+        assert.deepEqual(records.map((r) => [r.task, r.provider, r.model]), [['chat', wire.family, wire.model], ['agent', wire.family, wire.model]]);
+        await page.screenshot({ path: join(SHOTS, `e2e-chat-agent-${wire.family}.png`) });
+      } finally {
+        fixture.setResponder(undefined);
+      }
+    });
+  }
+
   it('past the monthly budget the chat shows the refusal and the server receives nothing', async () => {
     const page = browser.page;
     await editSetting(page, '"costwise.budget.monthlyUsd": 5', '"costwise.budget.monthlyUsd": 0');
     await poll('the $0 budget to apply', async () => (await statusBarItem(page, SPEND).innerText()).includes('/ $0.00'));
     await chooseMode(page, 'Ask');
-    const before = server.chats.length;
+    const before = server.chats.length + anthropic.chats.length + gemini.chats.length;
     const answer = await ask(page, 'Explain closures.');
     assert.match(answer, /Costwise did not send the request/);
     assert.match(answer, /costwise\.budget/);
-    assert.equal(server.chats.length, before, 'nothing was sent');
+    assert.equal(server.chats.length + anthropic.chats.length + gemini.chats.length, before, 'nothing was sent');
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-refused.png') });
   });
 });
