@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchActivation } from './activationBench';
+import { benchChatLatency } from './chatLatencyBench';
 import { benchLedger } from './ledgerBench';
 import { benchLocalRuntime } from './localRuntimeBench';
 import { benchPricing } from './pricingBench';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   if (!only.length || only.includes('tokens')) await benchTokens();
   if (!only.length || only.includes('ledger')) await benchLedger();
   if (!only.length || only.includes('providers')) await benchProviders();
+  if (!only.length || only.includes('chat')) await benchChatLatency();
   if (!only.length || only.includes('pricing')) await benchPricing();
   if (!only.length || only.includes('routing')) await benchRouting();
   if (!only.length || only.includes('report')) await benchReport();

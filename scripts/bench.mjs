@@ -1,4 +1,4 @@
-// `npm run bench [-- tokens|ledger|providers|pricing|routing|report|local|activation|team]`: builds and runs the benchmarks, printing tables.
+// `npm run bench [-- tokens|ledger|providers|chat|pricing|routing|report|local|activation|team]`: builds and runs the benchmarks, printing tables.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -49,6 +49,11 @@ export interface FixtureServerOptions {
   apiKey?: string;
   /** When set, `GET …/models` answers OpenAI's model list (`{ object: 'list', data: [{ id, … }] }`) with these ids. */
   models?: string[];
+  /**
+   * Answers a request with this recorded-format stream instead of a file (e.g. a tool call for a tool the
+   * request offered, or text once a tool result came back); `undefined` falls back to the fixture file.
+   */
+  respond?: (request: RecordedRequest) => string | undefined;
 }
 
 const ERROR_BODIES: Record<WireApi, (status: number, message: string) => unknown> = {
@@ -77,6 +82,11 @@ export class FixtureServer {
   /** Serves another recorded stream for a model from now on. */
   setFixture(model: string, fixture: string): void {
     this.opts.fixtures = { ...this.opts.fixtures, [model]: fixture };
+  }
+
+  /** Answers with what `respond` returns from now on (undefined: the fixture files again). */
+  setResponder(respond: FixtureServerOptions['respond']): void {
+    this.opts.respond = respond;
   }
 
   /** Serves this recorded stream for every model without its own fixture from now on. */
@@ -230,7 +240,7 @@ export class FixtureServer {
     const name = this.opts.fixtures?.[model] ?? this.opts.anyModel ?? model;
     let sse: string;
     try {
-      sse = readFileSync(join(FIXTURES, api, `${name}.sse`), 'utf8');
+      sse = this.opts.respond?.(record) ?? readFileSync(join(FIXTURES, api, `${name}.sse`), 'utf8');
     } catch {
       return fail(404, `The model \`${model}\` does not exist.`);
     }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FixtureServer } from '../harness/openAIServer';
+import { testModel, tinyModels } from '../harness/testModels';
 import { costwise, setUserSetting, waitFor } from './helpers';
 
 const WEATHER: vscode.LanguageModelChatTool = { name: 'get_weather', description: 'Current weather at a place', inputSchema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } };
@@ -103,7 +104,8 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     assert.equal(first.error, undefined, String(first.error));
     assert.deepEqual(first.calls.map((c) => [c.callId, c.name, c.input]), [['call_Wthr01', 'get_weather', { location: 'Paris, FR' }], ['call_Time02', 'get_time', { tz: 'Europe/Paris' }]]);
     assert.deepEqual((openai.chats.at(-1)!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name), ['get_weather']);
-    assert.equal(api.chat.provider.last?.result.record?.task, 'agent');
+    // The answer to a typed message is chat, tools offered or not (VS Code's Ask mode offers read-only tools).
+    assert.equal(api.chat.provider.last?.result.record?.task, 'chat');
 
     openai.setAnyModel('o4-mini');
     const second = await send(model, [
@@ -116,6 +118,7 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     assert.deepEqual(messages.at(-1), { role: 'tool', tool_call_id: 'call_Wthr01', content: '18 °C, cloudy' });
     assert.deepEqual((messages.at(-2)!.tool_calls as unknown[])[0], { id: 'call_Wthr01', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris, FR"}' } });
     assert.equal(second.text, 'This function adds two numbers.');
+    assert.equal(api.chat.provider.last?.result.record?.task, 'agent', 'a step of the tool loop is agent');
   });
 
   it('the per-run cap stops an agent loop with what it spent; a new message starts a new run', async () => {
@@ -185,5 +188,31 @@ describe('Costwise in VS Code chat: a language-model provider (vscode.lm)', func
     assert.match(String(out.error?.message), /Costwise did not send the request: .*costwise\.budget/);
     assert.equal(openai.chats.length, before);
     await setUserSetting('budget.monthlyUsd', 10);
+  });
+
+  it('local-only with the embedded model: Auto · basic answers from real llama.cpp, recorded as a local chat request', async function () {
+    this.timeout(120_000);
+    const api = await costwise();
+    const { SCRIPTED } = await tinyModels();
+    const local = { 'privacy.localOnly': true, 'local.modelPath': await testModel('scripted'), 'local.threads': 1, 'local.contextSize': 2048, 'local.discovery': false };
+    try {
+      for (const [k, v] of Object.entries(local)) await setUserSetting(k, v);
+      const model = await costwiseModel('costwise-auto-basic');
+      const before = openai.chats.length;
+      const out = await send(model, [vscode.LanguageModelChatMessage.User('What does id(x) do?')]);
+      assert.equal(out.error, undefined, `${String(out.error)} events: ${api.local.recentEvents.join(' | ')}`);
+      // The scripted model's answer, its reasoning folded away (chat shows answer text only).
+      assert.equal(out.text.trim(), SCRIPTED.answer);
+      assert.equal(openai.chats.length, before, 'nothing went to a remote model');
+      const record = api.chat.provider.last?.result.record;
+      assert.ok(record, 'settled');
+      assert.deepEqual([record.task, record.provider, record.model, record.usage.source], ['chat', 'local', 'costwise-scripted-r1-distill-qwen-1.5b-v1', 'reported']);
+      // Local answers cost no API money: only the energy of the generation time (a few micro-dollars, never $0).
+      assert.ok(record.cost >= 1 && record.cost < 100, `energy cost ${record.cost}`);
+      assert.ok((await api.ledger.fold()).settled.some((r) => r.id === record.id && r.provider === 'local' && r.task === 'chat'));
+    } finally {
+      for (const k of Object.keys(local)) await setUserSetting(k, undefined);
+      api.local.runtime(api.settings.current().settings); // stops the runtime: later suites must not find it
+    }
   });
 });

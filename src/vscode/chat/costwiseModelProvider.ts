@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { AUTO_PREFIX, autoModelInfo, autoTierOf, concreteModelInfo, offerable, type ChatModelInfo } from '../../core/chat/chatModels';
+import type { ChatMessage } from '../../core/chat/chatProvider';
+import { chatPosition } from '../../core/chat/conversations';
 import { toChatMessages } from '../../core/chat/languageModelParts';
 import { messageText } from '../../core/chat/requestText';
 import { TIERS } from '../../core/settings';
@@ -11,6 +13,20 @@ import { lmTurns, toolSpecs } from './languageModelParts';
 export const VENDOR = 'costwise';
 
 type Info = vscode.LanguageModelChatInformation;
+
+/** A model your allow/deny lists exclude is never offered in the picker (routing would refuse it anyway). */
+function listed(model: string, r: { allow: readonly string[]; deny: readonly string[] }): boolean {
+  return (!r.allow.length || r.allow.includes(model)) && !r.deny.includes(model);
+}
+
+/**
+ * `agent` for a step of a tool loop (it carries tool results, or must call a tool), `chat` for the answer to a
+ * typed message — even when tools are offered: VS Code's Ask mode offers read-only tools with every question.
+ * (The per-run cap applies to every request that offers tools, whatever its task.)
+ */
+function taskOf(messages: readonly ChatMessage[], tools: boolean, required: boolean): 'chat' | 'agent' {
+  return tools && (required || chatPosition(messages).continuesRun) ? 'agent' : 'chat';
+}
 
 function toInfo(m: ChatModelInfo): Info {
   return {
@@ -59,7 +75,7 @@ export class CostwiseModelProvider implements vscode.LanguageModelChatProvider<I
     // Best-scoring effort first, so each model is listed once with its best pair.
     const concrete = [...candidates]
       .sort((a, b) => (b.quality ?? -1) - (a.quality ?? -1) || a.model.localeCompare(b.model))
-      .filter((c) => offerable(c) && !seen.has(c.model) && seen.add(c.model))
+      .filter((c) => offerable(c) && listed(c.model, settings.routing) && !seen.has(c.model) && seen.add(c.model))
       .map((c) => toInfo(concreteModelInfo(c, thresholds, settings.maxOutputTokens)));
     return [...autos, ...concrete];
   }
@@ -75,12 +91,14 @@ export class CostwiseModelProvider implements vscode.LanguageModelChatProvider<I
     const sub = token.onCancellationRequested(() => abort.abort());
     const tools = toolSpecs(options.tools);
     const tier = autoTierOf(model.id);
+    const chatMessages = toChatMessages(lmTurns(messages), model.capabilities.imageInput === true);
+    const required = options.toolMode === vscode.LanguageModelChatToolMode.Required;
     try {
       const answer = await this.service.ask({
         ...(tier ? { tier } : { model: model.id }),
-        messages: toChatMessages(lmTurns(messages), model.capabilities.imageInput === true),
-        ...(tools.length ? { tools, toolMode: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' : 'auto' } : {}),
-        task: tools.length ? 'agent' : 'chat',
+        messages: chatMessages,
+        ...(tools.length ? { tools, toolMode: required ? 'required' : 'auto' } : {}),
+        task: taskOf(chatMessages, tools.length > 0, required),
         signal: abort.signal,
         onEvent: (e) => {
           if (e.type === 'text') progress.report(new vscode.LanguageModelTextPart(e.text));
