@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { bySurface, conversationName } from '../core/chat/spendText';
+import { conversationName } from '../core/chat/spendText';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpendLedger } from '../core/ledger/spendLedger';
@@ -247,7 +247,7 @@ async function reportCommand(values: Values, out: (s: string) => void): Promise<
     by === 'day'
       ? Object.entries(summary.byDay).sort(([a], [b]) => a.localeCompare(b)).map(([key, cost]) => ({ key, cost, requests: fold.settled.filter((s) => fold.dayOf(s.reservedAt) === key).length }))
       : by === 'surface'
-        ? bySurface(summary.byTask)
+        ? summary.bySurface
         : by === 'conversation'
           ? summary.byConversation.map((b) => ({ ...b, key: conversationName(b.key) }))
           : fold.breakdown(by as 'model' | 'provider' | 'workspace' | 'task' | 'person');

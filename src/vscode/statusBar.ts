@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
-import { bySurface, conversationName } from '../core/chat/spendText';
+import { conversationName } from '../core/chat/spendText';
 import type { Bucket, SpendTotals } from '../core/ledger/monthFold';
 import { formatUsd, formatUsdExact } from '../core/money';
 import { monthlyLimits } from '../core/budget/teamBudgets';
@@ -43,7 +43,7 @@ export class StatusBarController implements vscode.Disposable {
         try {
           const { fold, totals } = await this.ledger.snapshot();
           const summary = fold.summary();
-          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider, bySurface(summary.byTask), (person) => fold.spent({ person }), summary.byConversation);
+          this.render(totals, fold.corrupt.length, summary.localCost, summary.byProvider, summary.bySurface, (person) => fold.spent({ person }), summary.byConversation);
           if (fold.corrupt.length > this.corruptReported) this.reportCorrupt(fold.corrupt.length, fold.corrupt[0]!.file);
         } catch (e) {
           this.item.text = '$(warning) Costwise';

@@ -256,7 +256,7 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
 
     const cost = await ask(page, '@costwise /cost');
     assert.match(cost, /This month \(\d{4}-\d{2}\): \$0\.001116 in 2 requests/);
-    assert.match(cost, /chat\s+1\s/);
+    assert.match(cost, /chat\s+2\s/, 'the Ask question and /explain, both asked in chat');
     assert.match(cost, /no model was called, \$0\.00/);
   });
 

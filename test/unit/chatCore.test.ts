@@ -3,7 +3,10 @@ import type { ChatMessage } from '../../src/core/chat/chatProvider';
 import { autoModelInfo, autoTierOf, concreteModelInfo, offerable, supportsTools, tierOfScore } from '../../src/core/chat/chatModels';
 import { ConversationBook, chatPosition } from '../../src/core/chat/conversations';
 import { toChatMessages } from '../../src/core/chat/languageModelParts';
-import { budgetMarkdown, bySurface, costMarkdown } from '../../src/core/chat/spendText';
+import { budgetMarkdown, costMarkdown } from '../../src/core/chat/spendText';
+import { MonthFold } from '../../src/core/ledger/monthFold';
+import type { LedgerRecord } from '../../src/core/ledger/records';
+import { surfaceOf } from '../../src/core/ledger/surface';
 import type { Candidate } from '../../src/core/routing/candidate';
 import { DEFAULT_TIERS } from '../../src/core/routing/tiers';
 
@@ -107,11 +110,19 @@ describe('Chat: models offered in the picker', () => {
 
 describe('Chat: spend by surface, /cost and /budget text', () => {
   it('folds tasks into panel / chat / agent and shows the conversation, the month and each limit', () => {
-    const byTask = [{ key: 'explain', cost: 300_000, requests: 3 }, { key: 'agent', cost: 900_000, requests: 2 }, { key: 'chat', cost: 100_000, requests: 1 }];
-    assert.deepEqual(bySurface(byTask).map((b) => b.key), ['agent', 'panel', 'chat']);
-    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1_300_000, requests: 6, byModel: [{ key: 'gpt-5.4-mini', cost: 1_300_000, requests: 6 }], byTask }, conversation: { name: 'conversation 0123abcd', spent: 900_000, requests: 2, byModel: new Map([['gpt-5.4-mini', 900_000]]) } });
+    // An explanation asked in chat (@costwise /explain) is chat; the same task from the panel is the panel.
+    assert.deepEqual([surfaceOf({ task: 'explain' }), surfaceOf({ task: 'explain', conversation: 'ab' }), surfaceOf({ task: 'agent', conversation: 'ab' }), surfaceOf({ task: 'chat' }), surfaceOf({ task: 'import' })], ['panel', 'chat', 'agent', 'chat', 'other']);
+    const fold = new MonthFold('2026-11');
+    const price = { model: 'gpt-5.4-mini', effective: '2026-03-05', source: 'test' };
+    const usage = { inputTokens: 1, cachedReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 1, reasoningTokens: 0, source: 'reported' as const };
+    const settle = (id: string, task: string, cost: number, conversation?: string): LedgerRecord => ({ v: 1, kind: 'settle', id, at: '2026-11-30T10:00:00.000Z', reservedAt: '2026-11-30T10:00:00.000Z', model: 'gpt-5.4-mini', provider: 'openai', task, usage, cost, price, durationMs: 1, outcome: 'ok', ...(conversation ? { conversation } : {}) });
+    for (const r of [settle('a', 'explain', 200_000), settle('b', 'explain', 100_000, 'c1'), settle('c', 'agent', 900_000, 'c1'), settle('d', 'chat', 100_000, 'c2')]) fold.apply(r);
+    const bySurface = fold.summary().bySurface;
+    assert.deepEqual(bySurface.map((b) => [b.key, b.cost, b.requests]), [['agent', 900_000, 1], ['chat', 200_000, 2], ['panel', 200_000, 1]]);
+    const md = costMarkdown({ month: { label: 'This month (2026-11)', total: 1_300_000, requests: 4, byModel: [{ key: 'gpt-5.4-mini', cost: 1_300_000, requests: 4 }], bySurface }, conversation: { name: 'conversation 0123abcd', spent: 900_000, requests: 2, byModel: new Map([['gpt-5.4-mini', 900_000]]) } });
     assert.match(md, /\*\*This conversation\*\* .*"conversation 0123abcd" in the report.*: \$0\.90 in 2 requests/);
-    assert.match(md, /\| agent \| 2 \| \$0\.90 \|/);
+    assert.match(md, /\| agent \| 1 \| \$0\.90 \|/);
+    assert.match(md, /\| chat \| 2 \| \$0\.20 \|/);
     assert.match(md, /\| gpt-5\.4-mini \| \$0\.90 \|/);
     const b = budgetMarkdown({ rules: [{ period: 'month', limit: 10_000_000, setting: 'costwise.budget.monthlyUsd' }, { period: 'day', limit: 1_000_000, provider: 'openai', setting: 'costwise.budget.perProvider' }], warnRatio: 0.8, onLimit: 'ask' }, 500_000, (scope) => (scope.day ? 250_000 : 4_000_000), '2026-11-30');
     assert.match(b, /\| monthly \$10\.00 \| \$4\.00 \| \$6\.00 \| `costwise\.budget\.monthlyUsd` \|/);

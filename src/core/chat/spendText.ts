@@ -2,22 +2,6 @@ import type { BudgetPolicy } from '../budget/budget';
 import type { Bucket, SpendScope } from '../ledger/monthFold';
 import { formatUsd, type MicroUsd } from '../money';
 
-/** Where a request came from, by its ledger task: the panel (Explain Selection), chat, or an agent run. */
-export function surfaceOf(task: string): 'panel' | 'chat' | 'agent' | 'other' {
-  return task === 'explain' ? 'panel' : task === 'chat' || task === 'agent' ? task : 'other';
-}
-
-/** Spend by surface, biggest first (tasks folded into panel / chat / agent). */
-export function bySurface(byTask: readonly Bucket[]): Bucket[] {
-  const out = new Map<string, Bucket>();
-  for (const b of byTask) {
-    const key = surfaceOf(b.key);
-    const o = out.get(key) ?? { key, cost: 0, requests: 0 };
-    out.set(key, { key, cost: o.cost + b.cost, requests: o.requests + b.requests });
-  }
-  return [...out.values()].sort((a, b) => b.cost - a.cost);
-}
-
 /** A conversation's short, stable name in tables (its hash's first 8 digits; the text is never stored). */
 export function conversationName(hash: string): string {
   return `conversation ${hash.slice(0, 8)}`;
@@ -35,7 +19,7 @@ function table(title: string, rows: readonly Bucket[], max = 10): string[] {
 }
 
 export interface CostView {
-  month: { label: string; total: MicroUsd; requests: number; byModel: readonly Bucket[]; byTask: readonly Bucket[] };
+  month: { label: string; total: MicroUsd; requests: number; byModel: readonly Bucket[]; bySurface: readonly Bucket[] };
   /** `name` is how the report's "By conversation" table names it. */
   conversation?: { name: string; spent: MicroUsd; requests: number; byModel: ReadonlyMap<string, MicroUsd> } | undefined;
 }
@@ -49,7 +33,7 @@ export function costMarkdown(v: CostView): string {
     lines.push('| model | cost |', '|---|---:|', ...models.map(([m, c]) => `| ${esc(m)} | ${formatUsd(c)} |`), '');
   } else lines.push('No chat conversation has been answered by a Costwise model in this window yet.', '');
   lines.push(`**${v.month.label}**: ${formatUsd(v.month.total)} in ${v.month.requests} request${v.month.requests === 1 ? '' : 's'}.`, '');
-  lines.push(...table('surface', bySurface(v.month.byTask)), ...table('model', v.month.byModel));
+  lines.push(...table('surface', v.month.bySurface), ...table('model', v.month.byModel));
   return lines.join('\n');
 }
 

@@ -2,6 +2,7 @@ import type { MicroUsd } from '../money';
 import type { CorruptLine } from './ledgerStore';
 import { localDayKey } from './periods';
 import type { LedgerRecord, ReserveRecord, SettleRecord } from './records';
+import { surfaceOf } from './surface';
 
 /** What a budget rule or a summary asks about: which spend, over which period. */
 export interface SpendScope {
@@ -39,6 +40,8 @@ export interface MonthSummary {
   byProvider: Bucket[];
   byModel: Bucket[];
   byTask: Bucket[];
+  /** By surface: panel (Explain Selection), chat, agent (see surfaceOf). */
+  bySurface: Bucket[];
   byWorkspace: Bucket[];
   /** By who spent it (records without a person under "(none)"). */
   byPerson: Bucket[];
@@ -54,7 +57,7 @@ export interface MonthSummary {
 }
 
 const SEP = '\u0000';
-type Dimension = 'provider' | 'model' | 'task' | 'workspace' | 'person' | 'conversation';
+type Dimension = 'provider' | 'model' | 'task' | 'surface' | 'workspace' | 'person' | 'conversation';
 
 /**
  * One month's ledger folded into sums, one record at a time, so a reader that already holds a fold
@@ -74,6 +77,7 @@ export class MonthFold {
     provider: new Map(),
     model: new Map(),
     task: new Map(),
+    surface: new Map(),
     workspace: new Map(),
     person: new Map(),
     conversation: new Map(),
@@ -121,6 +125,7 @@ export class MonthFold {
     bump(this.dims.provider, r.provider, r.cost);
     bump(this.dims.model, r.model, r.cost);
     bump(this.dims.task, r.task ?? '(none)', r.cost);
+    bump(this.dims.surface, surfaceOf(r), r.cost);
     bump(this.dims.workspace, r.workspace ?? '(none)', r.cost);
     bump(this.dims.person, r.person ?? '(none)', r.cost);
     if (r.conversation) bump(this.dims.conversation, r.conversation, r.cost);
@@ -192,6 +197,7 @@ export class MonthFold {
       byProvider: this.breakdown('provider'),
       byModel: this.breakdown('model'),
       byTask: this.breakdown('task'),
+      bySurface: this.breakdown('surface'),
       byWorkspace: this.breakdown('workspace'),
       byPerson: this.breakdown('person'),
       byConversation: this.breakdown('conversation'),

@@ -1,4 +1,4 @@
-import { bySurface, conversationName } from '../chat/spendText';
+import { conversationName } from '../chat/spendText';
 import { DISTILLS, FULL_R1 } from '../runtime/distills';
 import { H200_PROVENANCE, H200_SPEEDS } from '../runtime/measuredSpeeds';
 import type { MeasuredGpuThroughput } from '../../shared/selfHosting';
@@ -184,7 +184,7 @@ export function buildReport(fold: MonthFold, o: ReportOptions): ReportData {
     breakdowns: {
       model: s.byModel,
       provider: s.byProvider,
-      surface: bySurface(s.byTask),
+      surface: s.bySurface,
       workspace: s.byWorkspace,
       ...(s.byPerson.some((b) => b.key !== '(none)') ? { person: s.byPerson } : {}),
       ...(s.byConversation.length ? { conversation: s.byConversation.map((b) => ({ ...b, key: conversationName(b.key) })) } : {}),

@@ -120,7 +120,7 @@ export class CostwiseParticipant {
     const id = this.service.book.latest;
     const c = id ? this.service.book.conversation(id) : undefined;
     return costMarkdown({
-      month: { label: `This month (${localMonthKey(now)})`, total: s.total, requests: s.requests, byModel: s.byModel, byTask: s.byTask },
+      month: { label: `This month (${localMonthKey(now)})`, total: s.total, requests: s.requests, byModel: s.byModel, bySurface: s.bySurface },
       conversation: id && c ? { ...c, name: conversationName(id) } : undefined,
     });
   }
