@@ -27,7 +27,7 @@ function stub(name: string): unknown {
   });
 }
 
-const NAMESPACES = ['window', 'workspace', 'commands', 'Uri', 'SymbolKind', 'ViewColumn', 'StatusBarAlignment', 'ThemeColor', 'MarkdownString', 'EventEmitter', 'ProgressLocation', 'ConfigurationTarget', 'TabInputWebview', 'languages', 'extensions', 'env', 'Disposable', 'Selection', 'Range', 'Position', 'l10n'];
+const NAMESPACES = ['window', 'workspace', 'commands', 'lm', 'chat', 'Uri', 'SymbolKind', 'ViewColumn', 'StatusBarAlignment', 'ThemeColor', 'MarkdownString', 'EventEmitter', 'ProgressLocation', 'ConfigurationTarget', 'TabInputWebview', 'languages', 'extensions', 'env', 'Disposable', 'Selection', 'Range', 'Position', 'l10n'];
 const vscode = Object.fromEntries(NAMESPACES.map((k) => [k, stub(k)]));
 const M = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const load = M._load;
