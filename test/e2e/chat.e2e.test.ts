@@ -7,6 +7,7 @@ import type { CodeServer } from '../harness/codeServer';
 import { FixtureServer, type RecordedRequest } from '../harness/openAIServer';
 import { openFile, openVsixWorkbench, poll, replaceInUserSettings, runCommand, selectAll, SHOTS, statusBarItem } from './workbench';
 import { anthropicStream, geminiStream, openAIStream } from '../harness/wireStreams';
+import { testModel, tinyModels } from '../harness/testModels';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const INPUT = '.interactive-input-part .monaco-editor';
@@ -380,5 +381,26 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     assert.match(answer, /costwise\.budget/);
     assert.equal(server.chats.length + anthropic.chats.length + gemini.chats.length, before, 'nothing was sent');
     await page.screenshot({ path: join(SHOTS, 'e2e-chat-refused.png') });
+  });
+
+  it('local-only: @costwise /explain is answered in the chat by the VSIX’s embedded llama.cpp model, nothing sent, energy on the record', async () => {
+    const page = browser.page;
+    // (The monthly budget is still $0: local models are not charged against money budgets.)
+    const model = JSON.stringify(await testModel('scripted'));
+    await editSetting(page, '"costwise.local.discovery": false', `"costwise.local.discovery": false, "costwise.privacy.localOnly": true, "costwise.local.modelPath": ${model}, "costwise.local.threads": 1`);
+    await openFile(page, 'sample.js');
+    await selectAll(page);
+    const before = server.chats.length + anthropic.chats.length + gemini.chats.length;
+    const settled = ledger(cs).filter((r) => r.kind === 'settle').length;
+    const n = await send(page, '@costwise /explain');
+    const answer = await answerAfter(page, n, 'the embedded model’s answer in the chat', 120_000);
+    const { SCRIPTED } = await tinyModels();
+    assert.ok(answer.includes(SCRIPTED.answer.trim()), answer);
+    assert.match(answer, /Local-only mode is on, so the local model answered at the basic tier \(below the standard tier asked for\)/);
+    assert.match(answer, /costwise-scripted-r1-distill-qwen-1\.5b-v1 · basic · \d+ in \/ \d+ out tokens · \$0\.0000\d+/, 'priced by energy, never $0');
+    assert.equal(server.chats.length + anthropic.chats.length + gemini.chats.length, before, 'nothing left the machine');
+    const record = await poll('the local request in the ledger', async () => ledger(cs).filter((r) => r.kind === 'settle').slice(settled).find((r) => r.provider === 'local'));
+    assert.deepEqual([record.task, record.model], ['explain', 'costwise-scripted-r1-distill-qwen-1.5b-v1']);
+    await page.screenshot({ path: join(SHOTS, 'e2e-chat-embedded.png') });
   });
 });

@@ -3,6 +3,7 @@ import type { ChatEvent, ChatMessage, ToolSpec } from '../../core/chat/chatProvi
 import { acceptsImages, supportsTools } from '../../core/chat/chatModels';
 import { ConversationBook, chatPosition, type ChatPosition } from '../../core/chat/conversations';
 import { requestText } from '../../core/chat/requestText';
+import { whyOnlyLocal } from '../../core/routing/onlyLocal';
 import type { Clock } from '../../core/clock';
 import { BudgetRefusal, type SpendLedger } from '../../core/ledger/spendLedger';
 import { formatUsd } from '../../core/money';
@@ -38,6 +39,11 @@ export interface ChatAsk {
   task: string;
   /** The request carries a file that only local models may see (costwise.privacy.localOnlyFiles). */
   fileIsPrivate?: boolean;
+  /**
+   * When nothing remote may or can answer (no key, local-only mode, a local-only file), a local model
+   * answers at the basic tier, as Explain Selection does (the participant's /explain). Said in the answer.
+   */
+  localFallback?: boolean;
   signal: AbortSignal;
   onEvent(e: ChatEvent): void;
 }
@@ -47,6 +53,10 @@ export interface ChatAnswer {
   decision: Decision;
   model: string;
   position: ChatPosition;
+  /** The tier the answer was routed at (basic after a local fallback). */
+  tier: Tier;
+  /** Why a local model answered below the tier asked for (see ChatAsk.localFallback). */
+  localFallback?: 'key' | 'local-only' | 'private file';
 }
 
 /**
@@ -79,12 +89,16 @@ export class ChatService {
     // A model that cannot call tools is no choice for a request that passes tools.
     const candidates = agent ? all.filter(supportsTools) : all;
     const settings = a.model ? { ...base, routing: { ...base.routing, pinned: a.model } } : base;
-    const tier = a.tier ?? base.defaultTier;
+    let tier = a.tier ?? base.defaultTier;
     const estimator = await this.estimator.get();
     const promptText = requestText({ messages: a.messages, tools: a.tools ?? [] });
     // The history before the newest typed turn repeats the previous request: a provider's prompt cache has it.
     const sharedPrefixTokens = Math.ceil(position.historyChars / 4);
-    let decision = decide(candidates, { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: a.task, tier, fileIsPrivate: a.fileIsPrivate ?? false, untrustedApproved: true, sharedPrefixTokens });
+    const routing = { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: a.task, tier, fileIsPrivate: a.fileIsPrivate ?? false, untrustedApproved: true, sharedPrefixTokens };
+    let decision = decide(candidates, routing);
+    const why = a.localFallback && !decision.chosen && tier !== 'basic' ? whyOnlyLocal(decision) : undefined;
+    const fallback = why && decide(candidates, { ...routing, tier: 'basic', unscoredLocalAsBasic: true });
+    if (why && fallback?.chosen) (decision = fallback), (tier = 'basic');
     if (a.model && agent && !all.some((c) => c.model === a.model && supportsTools(c))) throw new ChatRefusal(`Costwise: ${a.model} cannot call tools, so it cannot answer in Agent mode. Pick a model whose tooltip says "tools", or Costwise Auto.`);
     // Auto keeps a conversation on the model that answered it (its prompt cache keeps paying off) while that model still qualifies.
     const held = !a.model ? this.book.stickyModel(position.conversation) : undefined;
@@ -108,7 +122,7 @@ export class ChatService {
       if (!a.model) this.book.hold(position.conversation, s.candidate.model);
       void this.estimator.learn(result.record);
       this.pools.report(endpoint, result);
-      last = { result, decision, model: s.candidate.model, position };
+      last = { result, decision, model: s.candidate.model, position, tier, ...(why && fallback?.chosen ? { localFallback: why } : {}) };
       const failedBeforeAnswer = result.error && result.error.kind !== 'cancelled' && !result.text && !result.reasoning && !result.toolCalls.length;
       if (!failedBeforeAnswer || i + 1 >= Math.min(MAX_ATTEMPTS, decision.ranked.length) || a.signal.aborted) break;
     }

@@ -78,6 +78,7 @@ export class CostwiseParticipant {
         tier: settings.defaultTier,
         messages,
         task: 'explain',
+        localFallback: true,
         fileIsPrivate: target.document ? isPrivateFile(target.document, settings.routing.localOnlyFiles) : false,
         signal: abort.signal,
         onEvent: (e) => {
@@ -90,7 +91,8 @@ export class CostwiseParticipant {
       const r = answer.result.record;
       if (answer.result.error && answer.result.error.kind !== 'cancelled') throw new ChatRefusal(`Costwise: ${answer.model} failed: ${answer.result.error.message}`);
       const u = r?.usage;
-      const foot = footer({ model: answer.model, tier: settings.defaultTier, input: u ? u.inputTokens + u.cachedReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens : 0, output: u?.outputTokens ?? 0, cost: r?.cost ?? 0, estimated: u?.source === 'estimated' });
+      const below = answer.localFallback && `\n\n*${answer.localFallback === 'key' ? 'No API key is set' : answer.localFallback === 'local-only' ? 'Local-only mode is on' : 'This file is local-only'}, so the local model answered at the basic tier (below the ${settings.defaultTier} tier asked for).*`;
+      const foot = (below || '') + footer({ model: answer.model, tier: answer.tier, input: u ? u.inputTokens + u.cachedReadTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens : 0, output: u?.outputTokens ?? 0, cost: r?.cost ?? 0, estimated: u?.source === 'estimated' });
       stream.markdown(foot);
       return { markdown: markdown + foot, meta: { model: answer.model, ...(r ? { recordId: r.id, cost: r.cost } : {}) } };
     } finally {
