@@ -390,6 +390,7 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     await editSetting(page, '"costwise.local.discovery": false', `"costwise.local.discovery": false, "costwise.privacy.localOnly": true, "costwise.local.modelPath": ${model}, "costwise.local.threads": 1`);
     // The allow list applies to local models too: the embedded model joins it.
     await editSetting(page, '"gpt-6-luna",', '"gpt-6-luna", "costwise-scripted-r1-distill-qwen-1.5b-v1",');
+    await runCommand(page, 'View: Close All Editors'); // settings.json must not be what chat attaches
     await openFile(page, 'sample.js');
     await selectAll(page);
     const before = server.chats.length + anthropic.chats.length + gemini.chats.length;
