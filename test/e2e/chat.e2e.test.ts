@@ -390,8 +390,12 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     await editSetting(page, '"costwise.local.discovery": false', `"costwise.local.discovery": false, "costwise.privacy.localOnly": true, "costwise.local.modelPath": ${model}, "costwise.local.threads": 1`);
     // The allow list applies to local models too: the embedded model joins it.
     await editSetting(page, '"gpt-6-luna",', '"gpt-6-luna", "costwise-scripted-r1-distill-qwen-1.5b-v1",');
-    await runCommand(page, 'View: Close All Editors'); // settings.json must not be what chat attaches
-    await openFile(page, 'sample.js');
+    // sample.js from the Explorer, so the selection there (not settings.json) is what chat attaches.
+    await runCommand(page, 'View: Close All Editors');
+    await poll('sample.js open from the Explorer', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row[aria-label^="sample.js"]').first().click();
+      return page.locator('.tabs-container .tab.active[aria-label*="sample.js"]').first().isVisible();
+    });
     await selectAll(page);
     const before = server.chats.length + anthropic.chats.length + gemini.chats.length;
     const settled = ledger(cs).filter((r) => r.kind === 'settle').length;
@@ -400,6 +404,8 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     const { SCRIPTED } = await tinyModels();
     assert.ok(answer.includes(SCRIPTED.answer.trim()), answer);
     assert.match(answer, /Local-only mode is on, so the local model answered at the basic tier \(below the standard tier asked for\)/);
+    const asked = await page.locator('.interactive-item-container.interactive-request').last().innerText();
+    assert.match(asked, /sample\.js/, 'the selection in sample.js was attached');
     assert.match(answer, /costwise-scripted-r1-distill-qwen-1\.5b-v1 · basic · \d+ in \/ \d+ out tokens · \$0\.0000\d+/, 'priced by energy, never $0');
     assert.equal(server.chats.length + anthropic.chats.length + gemini.chats.length, before, 'nothing left the machine');
     const record = await poll('the local request in the ledger', async () => ledger(cs).filter((r) => r.kind === 'settle').slice(settled).find((r) => r.provider === 'local'));
