@@ -404,8 +404,8 @@ describe('e2e: Costwise in VS Code’s chat (code-server + Chromium)', function 
     const { SCRIPTED } = await tinyModels();
     assert.ok(answer.includes(SCRIPTED.answer.trim()), answer);
     assert.match(answer, /Local-only mode is on, so the local model answered at the basic tier \(below the standard tier asked for\)/);
-    const asked = await page.locator('.interactive-item-container.interactive-request').last().innerText();
-    assert.match(asked, /sample\.js/, 'the selection in sample.js was attached');
+    // What chat attached to the request: the selection in sample.js (not a settings file).
+    assert.ok(await page.locator('.interactive-list').getByText(/^sample\.js:1-\d+$/).first().isVisible(), 'the selection in sample.js was attached');
     assert.match(answer, /costwise-scripted-r1-distill-qwen-1\.5b-v1 · basic · \d+ in \/ \d+ out tokens · \$0\.0000\d+/, 'priced by energy, never $0');
     assert.equal(server.chats.length + anthropic.chats.length + gemini.chats.length, before, 'nothing left the machine');
     const record = await poll('the local request in the ledger', async () => ledger(cs).filter((r) => r.kind === 'settle').slice(settled).find((r) => r.provider === 'local'));
