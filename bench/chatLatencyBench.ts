@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessage, ToolSpec } from '../src/core/chat/chatProvider';
@@ -19,24 +17,9 @@ import { JsonlLedgerStore } from '../src/node/jsonlLedgerStore';
 import { curatedCatalog } from '../src/node/priceBook';
 import { systemClock } from '../src/node/systemClock';
 import { OpenAICompatibleProvider } from '../src/providers/openAICompatible';
+import { streamingServer } from './streamingServer';
 import { percentile, table } from './table';
 
-/** A local OpenAI-format server: 20 content chunks, as fast as the socket takes them, after reading the whole request. */
-async function streamingServer() {
-  const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'gpt-6-luna', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
-  const body =
-    [chunk({ role: 'assistant', content: '' }), ...Array.from({ length: 20 }, (_, i) => chunk({ content: `tok${i} ` }))].join('') +
-    `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'gpt-6-luna', choices: [], usage: { prompt_tokens: 4000, completion_tokens: 20, total_tokens: 4020 } })}\n\ndata: [DONE]\n\n`;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** What VS Code's chat sends: a long system prompt, some history, and in Agent mode ~40 tools with schemas. */
 function chatPayload(agent: boolean, turn: number): { messages: ChatMessage[]; tools: ToolSpec[] } {
@@ -63,7 +46,7 @@ function chatPayload(agent: boolean, turn: number): { messages: ChatMessage[]; t
  */
 export async function benchChatLatency(): Promise<void> {
   const { default: OpenAI } = await import('openai');
-  const server = await streamingServer();
+  const server = await streamingServer({ chunks: 20, model: 'gpt-6-luna', promptTokens: 4000 });
   const dir = mkdtempSync(join(tmpdir(), 'costwise-chat-bench-'));
   try {
     const estimator = new TokenEstimator(await loadO200k());

@@ -1,32 +1,14 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OpenAICompatibleProvider } from '../src/providers/openAICompatible';
+import { streamingServer } from './streamingServer';
 import { percentile, table } from './table';
 
-/** A local OpenAI-format streaming server: `chunks` content deltas, as fast as the socket takes them. */
-async function streamingServer(chunks: number) {
-  const chunk = (delta: object, extra: object = {}) =>
-    `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
-  const body = [chunk({ role: 'assistant', content: '' }), ...Array.from({ length: chunks }, (_, i) => chunk({ content: `tok${i} ` }))].join('') +
-    `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n` +
-    `data: ${JSON.stringify({ id: 'b', object: 'chat.completion.chunk', created: 1, model: 'bench', choices: [], usage: { prompt_tokens: 10, completion_tokens: chunks, total_tokens: chunks + 10 } })}\n\ndata: [DONE]\n\n`;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const messages = [{ role: 'user' as const, content: 'explain' }];
 
 export async function benchProviders(): Promise<void> {
   const { default: OpenAI } = await import('openai');
-  const short = await streamingServer(20);
-  const long = await streamingServer(20_000);
+  const short = await streamingServer({ chunks: 20, model: 'bench', promptTokens: 10, finishChunk: true });
+  const long = await streamingServer({ chunks: 20_000, model: 'bench', promptTokens: 10, finishChunk: true });
   try {
     const raw = new OpenAI({ apiKey: 'k', baseURL: short.url, maxRetries: 0 });
     const ours = new OpenAICompatibleProvider({ id: 'b', baseUrl: short.url, apiKey: 'k' });
