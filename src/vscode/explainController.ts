@@ -8,7 +8,6 @@ import { explainMessages, type ExplainInput } from '../core/requests/explainProm
 import { runRequest, type RunRequestInput, type RunResult } from '../core/requests/runRequest';
 import type { Decision } from '../core/routing/router';
 import { describePriceAge, describePriceWindow, priceDataAge, timeOfDayOf, type PriceDataAge } from '../core/routing/timeOfDay';
-import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { nextTier } from '../core/routing/tiers';
 import type { Tier } from '../core/settings';
 import type { LazyTokenEstimator } from '../node/lazyTokenEstimator';
@@ -18,7 +17,7 @@ import type { DecisionPanels } from './decisionPanel';
 import { ExplainPanel } from './explainPanel';
 import type { LocalModels } from './localModels';
 import { explainTarget, TargetError, type ExplainTarget } from './explainTarget';
-import { decide, isPrivateFile } from './routingContext';
+import { decide, isPrivateFile, localFallback } from './routingContext';
 import { requestInputFor, type RoutingPools } from './routingPool';
 import type { SettingsGateway } from './settingsGateway';
 
@@ -118,11 +117,11 @@ export class ExplainController implements vscode.Disposable {
       // Declined: nothing is sent, and nothing else happens (the user said no).
       if (go !== 'Send Once') return undefined;
     }
-    const why = decision.chosen || tier === 'basic' ? undefined : whyOnlyLocal(decision);
-    if (why) {
-      // Nothing remote may or can answer (no key, local-only mode, a local-only file): a local answer
-      // beats no answer, below the tier asked for. Said, never silent.
-      decision = decide(candidates, { ...input, tier: 'basic', untrustedApproved: true, unscoredLocalAsBasic: true });
+    const fallback = localFallback(candidates, input, decision);
+    if (fallback) {
+      // Said, never silent.
+      const { why } = fallback;
+      decision = fallback.decision;
       if (decision.chosen) {
         tier = 'basic';
         const c = decision.chosen.candidate;

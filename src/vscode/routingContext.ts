@@ -7,6 +7,7 @@ import type { Candidate } from '../core/routing/candidate';
 import { ASSUMED_LOCAL_TOKENS_PER_SECOND, energyPer1kTokens } from '../core/pricing/energy';
 import { expectedCacheHit } from '../core/routing/qualityScores';
 import { buildCandidates, type LocalModel, type ProviderStatus } from '../core/routing/registry';
+import { whyOnlyLocal } from '../core/routing/onlyLocal';
 import { route, type Decision } from '../core/routing/router';
 import type { ProviderSetting } from '../core/routingSettings';
 import type { CostwiseSettings, Tier } from '../core/settings';
@@ -95,6 +96,16 @@ export function candidatesFor(
     } else providers.push({ provider: 'custom', endpoint: 'endpoint', enabled: true, keyPresent: !!custom.apiKey, ...state('endpoint'), models: [model] });
   }
   return buildCandidates(catalog, now, providers, locals, settings.routing.quality, 'explain');
+}
+
+/**
+ * When no model of the tier may or can answer because nothing remote can (no key, local-only mode, a
+ * local-only file), the decision again at the basic tier with the user's own local model, scored or not:
+ * a local answer beats no answer, below the tier asked for — the caller says so. Undefined otherwise.
+ */
+export function localFallback(candidates: Candidate[], i: RoutingInput, d: Decision): { why: NonNullable<ReturnType<typeof whyOnlyLocal>>; decision: Decision } | undefined {
+  const why = d.chosen || i.tier === 'basic' ? undefined : whyOnlyLocal(d);
+  return why && { why, decision: decide(candidates, { ...i, tier: 'basic', untrustedApproved: true, unscoredLocalAsBasic: true }) };
 }
 
 export function decide(candidates: Candidate[], i: RoutingInput): Decision {

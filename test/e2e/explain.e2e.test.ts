@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
 import { packagePeerExtension } from '../harness/peerExtension';
-import { openFile, poll, replaceInUserSettings, runCommand, selectAll, setApiKey, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
+import { freshWorkspace, openFile, poll, replaceInUserSettings, runCommand, selectAll, setApiKey, statusBarItem, waitForWorkbench, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test-results');
@@ -20,11 +20,7 @@ describe('e2e: the packaged VSIX in code-server, driven by Chromium', function (
     const vsix = process.env.COSTWISE_VSIX;
     if (!vsix) throw new Error('COSTWISE_VSIX is not set: run the e2e suite through `npm test`, which packages the extension first.');
     server = await new OpenAIServer({ apiKey: 'sk-e2e-typed', delayMs: 30, fixtures: { 'deepseek-flash': 'deepseek-reasoner' } }).start();
-    const runDir = join(ROOT, '.run', 'e2e');
-    rmSync(runDir, { recursive: true, force: true });
-    const workspace = join(runDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'sample.js'), 'function add(a, b) {\n  return a + b;\n}\n');
+    const { runDir, workspace } = freshWorkspace('e2e');
     cs = new CodeServer(toolchainFromEnv(), {
       runDir,
       workspace,

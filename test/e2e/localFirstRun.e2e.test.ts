@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
 import { testModel, tinyModels } from '../harness/testModels';
-import { openFile, openVsixWorkbench, poll, runCommand, selectAll, SHOTS, webviewFrame } from './workbench';
+import { freshWorkspace, openFile, openVsixWorkbench, poll, runCommand, selectAll, SHOTS, webviewFrame } from './workbench';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 describe('e2e: first run of the packaged VSIX with nothing configured (the embedded runtime)', function () {
   this.timeout(180_000);
@@ -14,11 +13,7 @@ describe('e2e: first run of the packaged VSIX with nothing configured (the embed
   let browser: BrowserSession;
 
   before(async () => {
-    const runDir = join(ROOT, '.run', 'e2e-local');
-    rmSync(runDir, { recursive: true, force: true });
-    const workspace = join(runDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'sample.js'), 'function id(x) {\n  return x;\n}\n');
+    const { runDir, workspace } = freshWorkspace('e2e-local', 'function id(x) {\n  return x;\n}\n');
     // What `npm start` sets up: a model path and nothing else (no keys, no endpoint, no provider).
     ({ cs, browser } = await openVsixWorkbench({ runDir, workspace, userSettings: { 'costwise.local.modelPath': await testModel('scripted'), 'costwise.local.threads': 1, 'costwise.local.discovery': false } }));
   });

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SpendLedger } from '../../src/core/ledger/spendLedger';
 import { emptyUsage } from '../../src/core/pricing/usage';
@@ -10,7 +9,7 @@ import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
 import { OpenAIServer } from '../harness/openAIServer';
 import { PostgresServer } from '../harness/postgresServer';
-import { openFile, openVsixWorkbench, poll, runCommand, selectAll, setApiKey, SHOTS, statusBarItem, webviewFrame } from './workbench';
+import { freshWorkspace, openFile, openVsixWorkbench, poll, runCommand, selectAll, setApiKey, SHOTS, statusBarItem, webviewFrame } from './workbench';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'out', 'src', 'cli', 'main.js');
@@ -40,11 +39,7 @@ describe('e2e: a VS Code window on the team ledger (a real PostgreSQL)', functio
     const r = await ledger.reserve({ model: 'o4-mini', provider: 'openai', task: 'explain', amount: 250_000, estimate: emptyUsage('estimated'), price }, () => ({ admitted: true, reason: '' }));
     await ledger.settle(r, { usage: emptyUsage(), cost: 200_000, price, durationMs: 1, outcome: 'ok' });
     server = await new OpenAIServer({ apiKey: 'sk-team', delayMs: 10, fixtures: { 'gpt-6-luna': 'deepseek-reasoner' } }).start();
-    const runDir = join(ROOT, '.run', 'e2e-team');
-    rmSync(runDir, { recursive: true, force: true });
-    const workspace = join(runDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'sample.js'), 'function add(a, b) {\n  return a + b;\n}\n');
+    const { runDir, workspace } = freshWorkspace('e2e-team');
     ({ cs, browser } = await openVsixWorkbench({
       runDir,
       workspace,

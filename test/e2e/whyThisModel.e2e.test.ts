@@ -1,13 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { BrowserSession } from '../harness/browser';
 import type { CodeServer } from '../harness/codeServer';
 import { FixtureServer } from '../harness/openAIServer';
-import { openFile, openVsixWorkbench, poll, runCommand, selectAll, setApiKey, SHOTS } from './workbench';
+import { freshWorkspace, openFile, openVsixWorkbench, poll, runCommand, selectAll, setApiKey, SHOTS } from './workbench';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 /** The webview content frame that holds `selector` (several webviews are open side by side). */
 async function frameWith(page: Page, selector: string): Promise<Frame> {
@@ -87,11 +85,7 @@ describe('e2e: Why This Model? reads well in a narrow editor column', function (
 
   before(async () => {
     server = await new FixtureServer({ apiKey: 'sk-e2e-why', fixtures: { 'deepseek-flash': 'deepseek-reasoner' } }).start();
-    const runDir = join(ROOT, '.run', 'e2e-why');
-    rmSync(runDir, { recursive: true, force: true });
-    const workspace = join(runDir, 'workspace');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, 'sample.js'), 'function add(a, b) {\n  return a + b;\n}\n');
+    const { runDir, workspace } = freshWorkspace('e2e-why');
     ({ cs, browser } = await openVsixWorkbench({
       runDir,
       workspace,

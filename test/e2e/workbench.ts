@@ -1,10 +1,22 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
 
 export const SHOTS = join(resolve(__dirname, '..', '..', '..'), 'test-results');
+
+export const SAMPLE_ADD = 'function add(a, b) {\n  return a + b;\n}\n';
+
+/** An empty run folder `.run/<name>` with a workspace holding `sample.js` (`add` unless told otherwise). */
+export function freshWorkspace(name: string, sample = SAMPLE_ADD): { runDir: string; workspace: string } {
+  const runDir = join(resolve(__dirname, '..', '..', '..'), '.run', name);
+  rmSync(runDir, { recursive: true, force: true });
+  const workspace = join(runDir, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'sample.js'), sample);
+  return { runDir, workspace };
+}
 
 /**
  * code-server with the packaged VSIX installed (COSTWISE_VSIX), opened in Chromium and ready.

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './condition';
 
 export function prometheusBinary(): string {
   const p = process.env.COSTWISE_PROMETHEUS || '/usr/bin/prometheus';
@@ -42,14 +43,11 @@ export class PrometheusServer {
     this.child = child;
     child.stdout!.on('data', (b: Buffer) => (this.log += b.toString()));
     child.stderr!.on('data', (b: Buffer) => (this.log += b.toString()));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    await eventually('prometheus ready', async () => {
       if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${this.log}`);
-      const ok = await fetch(`http://127.0.0.1:${this.port}/-/ready`).then((r) => r.ok, () => false);
-      if (ok) return this;
-      if (Date.now() > deadline) throw new Error(`prometheus not ready after 60 s:\n${this.log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return fetch(`http://127.0.0.1:${this.port}/-/ready`).then((r) => r.ok, () => false);
+    }, { timeoutMs: 60_000, everyMs: 100, detail: () => this.log });
+    return this;
   }
 
   /** An instant query through the HTTP API: the vector's samples as { labels, value }. */

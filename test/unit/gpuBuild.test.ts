@@ -10,6 +10,7 @@ import { fetchGpuPackage, installedEntries, packageDir } from '../../src/runtime
 import { EmbeddedProvider } from '../../src/runtime/embeddedProvider';
 import { EmbeddedRuntime, type RuntimeEvent } from '../../src/runtime/embeddedRuntime';
 import { extractNpmTarball } from '../../src/runtime/tarReader';
+import { until } from '../harness/condition';
 import { testModel, tinyModels } from '../harness/testModels';
 import { makeTarball, packageTarball, sriOf, startLoopbackRegistry, type LoopbackRegistry } from '../harness/loopbackRegistry';
 
@@ -132,7 +133,7 @@ describe('GPU build: download, verification and unpacking against a loopback reg
     const ac = new AbortController();
     // Cancel once everything the server sent is on disk (a condition, not a delay).
     const cancelWhenWritten = async () => {
-      while ((existsSync(partial) ? statSync(partial).size : 0) < 100_000) await new Promise((r) => setTimeout(r, 10));
+      await until(() => (existsSync(partial) ? statSync(partial).size : 0) >= 100_000);
       ac.abort();
     };
     let waiting: Promise<void> | undefined;

@@ -11,6 +11,7 @@ import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
 import { PostgresLedgerStore } from '../../src/node/postgresLedgerStore';
 import { readTeamBudgets } from '../../src/node/pgTeamBudgets';
 import { systemClock } from '../../src/node/systemClock';
+import { eventually } from '../harness/condition';
 import { PostgresServer } from '../harness/postgresServer';
 import { PrometheusServer } from '../harness/prometheusServer';
 
@@ -170,14 +171,10 @@ describe('team ledger from the CLI: budgets, import, report, metrics (real Postg
       assert.match(await direct.text(), /\n# EOF\n$/);
       await prom.start([target]);
       // Wait for the first successful scrape (condition, not a fixed sleep).
-      let total: Array<{ value: number }> = [];
-      for (const deadline = Date.now() + 30_000; !total.length; ) {
-        total = await prom.query('sum(costwise_month_spend_usd)');
-        if (!total.length) {
-          assert.ok(Date.now() < deadline, `no sample after 30 s; targets: ${JSON.stringify(await prom.targets())}`);
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
+      const total = await eventually('a first sample of costwise_month_spend_usd', async () => {
+        const v = await prom.query('sum(costwise_month_spend_usd)');
+        return v.length ? v : undefined;
+      }, { timeoutMs: 30_000, everyMs: 200, detail: async () => `targets: ${JSON.stringify(await prom.targets())}` });
       assert.deepEqual((await prom.targets()).map((t) => t.health), ['up']);
       assert.equal(Math.round(total[0]!.value * 1e6), 3 * 12_345 + 1_000_001);
       const byPerson = await prom.query('sum by (person) (costwise_month_spend_usd)');

@@ -3,7 +3,6 @@ import type { ChatEvent, ChatMessage, ToolSpec } from '../../core/chat/chatProvi
 import { acceptsImages, supportsTools } from '../../core/chat/chatModels';
 import { ConversationBook, chatPosition, type ChatPosition } from '../../core/chat/conversations';
 import { requestText } from '../../core/chat/requestText';
-import { whyOnlyLocal } from '../../core/routing/onlyLocal';
 import type { Clock } from '../../core/clock';
 import { BudgetRefusal, type SpendLedger } from '../../core/ledger/spendLedger';
 import { formatUsd } from '../../core/money';
@@ -13,7 +12,7 @@ import type { CostwiseSettings, Tier } from '../../core/settings';
 import type { LazyTokenEstimator } from '../../node/lazyTokenEstimator';
 import type { DecisionPanels } from '../decisionPanel';
 import type { LocalModels } from '../localModels';
-import { decide, type Endpoint } from '../routingContext';
+import { decide, localFallback, type Endpoint } from '../routingContext';
 import { requestInputFor, type RoutingPool, type RoutingPools } from '../routingPool';
 
 /** At most this many models are tried for one chat request (the chosen one and its fallbacks). */
@@ -96,9 +95,9 @@ export class ChatService {
     const sharedPrefixTokens = Math.ceil(position.historyChars / 4);
     const routing = { settings, catalog, now, fold: await this.ledger.fold(), estimator, promptText, task: a.task, tier, fileIsPrivate: a.fileIsPrivate ?? false, untrustedApproved: true, sharedPrefixTokens };
     let decision = decide(candidates, routing);
-    const why = a.localFallback && !decision.chosen && tier !== 'basic' ? whyOnlyLocal(decision) : undefined;
-    const fallback = why && decide(candidates, { ...routing, tier: 'basic', unscoredLocalAsBasic: true });
-    if (why && fallback?.chosen) (decision = fallback), (tier = 'basic');
+    const fallback = a.localFallback ? localFallback(candidates, routing, decision) : undefined;
+    const fellBack = fallback?.decision.chosen ? fallback.why : undefined;
+    if (fellBack) (decision = fallback!.decision), (tier = 'basic');
     if (a.model && agent && !all.some((c) => c.model === a.model && supportsTools(c))) throw new ChatRefusal(`Costwise: ${a.model} cannot call tools, so it cannot answer in Agent mode. Pick a model whose tooltip says "tools", or Costwise Auto.`);
     // Auto keeps a conversation on the model that answered it (its prompt cache keeps paying off) while that model still qualifies.
     const held = !a.model ? this.book.stickyModel(position.conversation) : undefined;
@@ -122,7 +121,7 @@ export class ChatService {
       if (!a.model) this.book.hold(position.conversation, s.candidate.model);
       void this.estimator.learn(result.record);
       this.pools.report(endpoint, result);
-      last = { result, decision, model: s.candidate.model, position, tier, ...(why && fallback?.chosen ? { localFallback: why } : {}) };
+      last = { result, decision, model: s.candidate.model, position, tier, ...(fellBack ? { localFallback: fellBack } : {}) };
       const failedBeforeAnswer = result.error && result.error.kind !== 'cancelled' && !result.text && !result.reasoning && !result.toolCalls.length;
       if (!failedBeforeAnswer || i + 1 >= Math.min(MAX_ATTEMPTS, decision.ranked.length) || a.signal.aborted) break;
     }
