@@ -20,6 +20,16 @@ const vendorPlugin = {
   },
 };
 
+// The extension is three bundles: extension.js registers names only (what VS Code times as activation)
+// and requires spend.js (settings, ledger, status bar) right after activation returns and engine.js
+// (routing, prices, providers, chat, panels, local models) on first use.
+const stagesPlugin = {
+  name: 'costwise-stages',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(spend|engine)$/ }, (args) => (args.importer === join(root, 'src/extension.ts') ? { path: `${args.path}.js`, external: true } : undefined));
+  },
+};
+
 const common = {
   bundle: true,
   minify: !dev,
@@ -32,7 +42,8 @@ const common = {
 export async function build() {
   const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
   const results = await Promise.all([
-    esbuild.build({ ...node, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], plugins: [vendorPlugin] }),
+    esbuild.build({ ...node, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], plugins: [vendorPlugin, stagesPlugin] }),
+    esbuild.build({ ...node, entryPoints: { spend: join(root, 'src/spend.ts'), engine: join(root, 'src/engine.ts') }, outdir: join(root, 'dist'), external: ['vscode'], plugins: [vendorPlugin] }),
     esbuild.build({ ...node, entryPoints: { cli: join(root, 'src/cli/main.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' }, plugins: [vendorPlugin] }),
     esbuild.build({ ...node, entryPoints: { ledgerRollupWorker: join(root, 'src/node/ledgerRollupWorker.ts') }, outdir: join(root, 'dist') }),
     // The embedded runtime's child process. node-llama-cpp stays external: it finds its native binaries
@@ -42,9 +53,17 @@ export async function build() {
     esbuild.build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { explain: join(root, 'src/webview/explain.ts'), report: join(root, 'src/webview/report.ts'), decision: join(root, 'src/webview/decision.ts') }, outdir: join(root, 'media') }),
   ]);
   const sizes = {};
-  for (const r of results) for (const [file, o] of Object.entries(r.metafile.outputs)) sizes[file] = o.bytes;
+  const inputs = {};
+  for (const r of results) {
+    for (const [file, o] of Object.entries(r.metafile.outputs)) {
+      sizes[file] = o.bytes;
+      if (file.startsWith('dist/') && file.endsWith('.js') && !file.startsWith('dist/vendor/')) inputs[file] = Object.keys(o.inputs).filter((i) => !i.startsWith('node_modules/')).sort();
+    }
+  }
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(join(root, 'dist/sizes.json'), JSON.stringify(sizes, null, 2) + '\n');
+  // Which source files each bundle holds (test/unit/bundles.test.ts keeps the engine out of activation).
+  writeFileSync(join(root, 'dist/bundles.json'), JSON.stringify(inputs, null, 2) + '\n');
   return sizes;
 }
 

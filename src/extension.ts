@@ -1,75 +1,70 @@
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { SpendLedger } from './core/ledger/spendLedger';
-import { deferred } from './node/deferred';
-import { LazyTokenEstimator } from './node/lazyTokenEstimator';
-import { openLedgerBackend } from './node/ledgerBackend';
-import { ModelListStore } from './node/modelListStore';
-import { PriceStore } from './node/priceStore';
-import { processOwner } from './node/processOwner';
-import { SHARED_LIMITS_DIR, SharedLimitStamps } from './node/sharedLimitStamps';
-import { systemClock } from './node/systemClock';
-import { ApiKeys } from './vscode/apiKeys';
-import { BudgetAlerts } from './vscode/budgetAlerts';
-import { registerChat } from './vscode/chat/registerChat';
-import { registerCommands } from './vscode/commands';
-import { DecisionPanels } from './vscode/decisionPanel';
-import { ExplainController } from './vscode/explainController';
-import { GpuBuilds, watchGpu } from './vscode/gpuBuilds';
-import { LocalModels } from './vscode/localModels';
+import type { Engine } from './engine';
+import type { Spend } from './spend';
+import { DOCUMENTS } from './vscode/contributions';
+import { registerLazyContributions } from './vscode/lazyContributions';
 import { MarkdownDocument } from './vscode/markdownDocument';
-import { ModelListService } from './vscode/modelListService';
-import { sweepOrphans } from './vscode/orphanSweep';
-import { PriceService } from './vscode/priceService';
-import { PriceUpdater } from './vscode/priceUpdater';
-import { registerViews } from './vscode/registerViews';
-import { RoutingPools } from './vscode/routingPool';
-import { SettingsGateway } from './vscode/settingsGateway';
-import { StatusBarController } from './vscode/statusBar';
-import { LedgerPassword, registerTeamLedger } from './vscode/teamLedger';
-import { TierStatusItem } from './vscode/tierStatusItem';
 
-/** Composition root: builds the object graph; nothing heavy (SDKs, tokenizer, runtime) loads here. */
+/** When the engine loads if nothing asked for it sooner: its background work (GPU probe, price updates) starts then. */
+const ENGINE_START_MS = 2000;
+
+/**
+ * Activation registers names only — every command, restorable view, chat model, the `@costwise`
+ * participant and Costwise's documents — and returns. Two bundles do the work: `dist/spend.js`
+ * (settings, ledger, status bar, alerts; `src/spend.ts`), built right after activation returns, and
+ * `dist/engine.js` (routing, prices, providers, chat, panels, local models; `src/engine.ts`), built on
+ * first use or two seconds later. Whatever is asked first loads what it needs, synchronously.
+ */
 export function activate(context: vscode.ExtensionContext) {
-  const storage = (...path: string[]) => vscode.Uri.joinPath(context.globalStorageUri, ...path).fsPath;
-  const extensionUri = context.extensionUri;
-  const owner = processOwner();
-  const settings = new SettingsGateway(new SharedLimitStamps(storage('ledger', SHARED_LIMITS_DIR)), owner);
-  // The ledger: this machine's (JSON Lines) or the team's (PostgreSQL), as costwise.ledger.backend says.
-  const ledgerSettings = settings.current().settings.ledger;
-  const password = new LedgerPassword(context.secrets);
-  const backend = openLedgerBackend(ledgerSettings, storage('ledger'), owner, async () => password.get(ledgerSettings.postgresUrl));
-  const ledger = new SpendLedger(backend.store, systemClock, randomUUID, owner, backend.team ? backend.person : undefined);
-  const ledgerDir = backend.team ? undefined : storage('ledger');
-  const keys = new ApiKeys(context.secrets);
-  const estimator = new LazyTokenEstimator(ledger, () => systemClock.now());
-  const decisions = new DecisionPanels(extensionUri);
-  const local = new LocalModels(context.globalStorageUri, extensionUri);
-  const gpuBuilds = (local.gpuBuilds = new GpuBuilds(context.globalStorageUri.fsPath, context.globalState, (line) => local.log(line), () => local.log('GPU build installed')));
-  const localView = new MarkdownDocument('costwise-local', 'local-models.md');
-  const modelsView = new MarkdownDocument('costwise-models', 'available-models.md');
-  const prices = new PriceService(settings, new PriceStore(storage('prices')), systemClock);
-  const updater = new PriceUpdater(settings, prices, systemClock);
-  const modelLists = new ModelListService(new ModelListStore(storage('model-lists')));
-  const pools = new RoutingPools(settings, keys, prices, local, modelLists, systemClock);
-  const explain = new ExplainController(extensionUri, settings, ledger, systemClock, estimator, decisions, local, pools);
-  const chat = registerChat({ settings, ledger, clock: systemClock, estimator, decisions, local, explain, pools });
-  const statusBar = new StatusBarController(ledger, settings);
-  const alerts = new BudgetAlerts(ledger, settings, storage('alerts'));
-  const sweep = setTimeout(() => void sweepOrphans(ledger, backend.isAlive).catch(() => undefined), 3000);
+  const documents = { local: new MarkdownDocument(...DOCUMENTS.local), models: new MarkdownDocument(...DOCUMENTS.models), prices: new MarkdownDocument(...DOCUMENTS.prices) };
+  const modelsChanged = new vscode.EventEmitter<void>();
+  let spendBuilt: Spend | undefined;
+  let engineBuilt: Engine | undefined;
+  const spend = (): Spend => (spendBuilt ??= built('spend tracker', 'spend', () => (require('./spend') as typeof import('./spend')).createSpend(context)));
+  const engine = (): Engine =>
+    (engineBuilt ??= built('engine', 'engine', () => {
+      const { settings, ledger, ledgerDir } = spend();
+      const e = (require('./engine') as typeof import('./engine')).createEngine({ context, settings, ledger, ledgerDir, documents });
+      e.disposables.push(e.chat.provider.onDidChangeLanguageModelChatInformation(() => modelsChanged.fire()));
+      return e;
+    }));
+  const start = (what: () => unknown) => () => void Promise.resolve().then(what).catch((e: Error) => vscode.window.showErrorMessage(e.message));
+  const timers = [setTimeout(start(spend), 0), setTimeout(start(engine), ENGINE_START_MS)];
   context.subscriptions.push(
-    ...[settings, prices, updater, local, explain, decisions, ...chat.disposables],
-    ...[statusBar, alerts, new TierStatusItem(settings)],
+    modelsChanged,
+    ...Object.values(documents).map((doc) => vscode.workspace.registerTextDocumentContentProvider(doc.scheme, doc)),
     // A key stored or removed changes which models the chat's model picker can offer.
-    context.secrets.onDidChange(() => chat.api.provider.refresh()),
-    deferred(() => backend.store.watch(() => ledger.notifyExternalChange())),
-    { dispose: () => (clearTimeout(sweep), ledger.dispose()) },
-    ...watchGpu(gpuBuilds, settings),
-    ...registerViews({ extensionUri, explain, decisions, ledger, settings, local, prices, ledgerDir, documents: [localView, modelsView] }),
-    ...registerTeamLedger(backend, ledger, settings, password),
-    ...registerCommands({ settings, keys, ledger, explain, decisions, extensionUri, ledgerDir, local, localView, prices, updater, modelLists, modelsView, gpuBuilds }),
+    context.secrets.onDidChange(() => modelsChanged.fire()),
+    ...registerLazyContributions(engine, () => spend().setLedgerPassword(), modelsChanged),
+    {
+      dispose: () => {
+        for (const t of timers) clearTimeout(t);
+        for (const d of [...(engineBuilt?.disposables ?? []), ...(spendBuilt?.disposables ?? [])]) d.dispose();
+      },
+    },
   );
-  return { explain, statusBar, alerts, ledger, local, settings, decisions, modelLists, ledgerDir: storage('ledger'), prices: { service: prices, updater }, chat: chat.api };
+  return {
+    get statusBar() { return spend().statusBar; },
+    get alerts() { return spend().alerts; },
+    get ledger() { return spend().ledger; },
+    get settings() { return spend().settings; },
+    ledgerDir: vscode.Uri.joinPath(context.globalStorageUri, 'ledger').fsPath,
+    get explain() { return engine().explain; },
+    get local() { return engine().local; },
+    get decisions() { return engine().decisions; },
+    get modelLists() { return engine().modelLists; },
+    get prices() { return engine().prices; },
+    get chat() { return engine().chat; },
+  };
+}
+
+/** Builds one of the bundles, with an error that says which and what to do. */
+function built<T>(what: string, bundle: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    throw new Error(`Costwise could not start its ${what} (dist/${bundle}.js): ${(e as Error).message}`);
+  }
 }
 
 export function deactivate() {}

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { describeOrphans, MAX_RESERVATION_AGE_MS } from '../core/ledger/orphans';
 import { stampedLimitRules } from '../core/budget/sharedLimits';
-import { BudgetRefusal, SpendLedger } from '../core/ledger/spendLedger';
+import { isBudgetRefusal, SpendLedger } from '../core/ledger/spendLedger';
 import { formatUsdExact } from '../core/money';
 import { costOf } from '../core/pricing/cost';
 import { ASSUMED_LOCAL_TOKENS_PER_SECOND, DEFAULT_ENERGY, energyCost, energyPer1kTokens } from '../core/pricing/energy';
@@ -152,7 +152,7 @@ export async function explainCommand(a: ExplainArgs, io: CliIo): Promise<number>
     }
     return result.error ? 1 : 0;
   } catch (e) {
-    if (e instanceof BudgetRefusal) {
+    if (isBudgetRefusal(e)) {
       io.err(`costwise: ${e.message}`);
       return 3;
     }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SpendLedger } from '../core/ledger/spendLedger';
 import { TIERS, type Tier } from '../core/settings';
 import { ApiKeys } from './apiKeys';
+import type { EngineCommand } from './contributions';
 import type { DecisionPanel, DecisionPanels } from './decisionPanel';
 import { ReportPanel } from './reportPanel';
 import type { ExplainController } from './explainController';
@@ -33,22 +34,24 @@ export interface CommandDeps {
   modelsView: MarkdownDocument;
 }
 
-export function registerCommands(d: CommandDeps): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('costwise.explainSelection', (arg?: { tier?: Tier }) =>
-      d.explain.explain(vscode.window.activeTextEditor, arg?.tier && TIERS.includes(arg.tier) ? arg.tier : undefined),
-    ),
-    vscode.commands.registerCommand('costwise.setApiKey', (arg?: { key?: string; endpoint?: string }) => setApiKey(d, arg)),
-    vscode.commands.registerCommand('costwise.chooseTier', () => chooseTier(d)),
-    vscode.commands.registerCommand('costwise.whyThisModel', () => whyThisModel(d)),
-    vscode.commands.registerCommand('costwise.showReport', () => showSpendReport(d)),
-    vscode.commands.registerCommand('costwise.downloadLocalModel', (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg)),
-    vscode.commands.registerCommand('costwise.toggleLocalOnly', () => toggleLocalOnly(d)),
-    vscode.commands.registerCommand('costwise.downloadGpuBuild', () => d.gpuBuilds.offer(d.settings.current().settings.local)),
-    vscode.commands.registerCommand('costwise.showLocalModels', () => showLocalModels(d.local, d.settings, d.localView)),
-    vscode.commands.registerCommand('costwise.checkPrices', (arg?: { update?: boolean }) => d.updater.checkPrices(arg)),
-    vscode.commands.registerCommand('costwise.showModels', (arg?: { refresh?: boolean }) => showModels({ ...d, view: d.modelsView }, arg)),
-  ];
+/** A command's handler; its argument comes from a caller of `executeCommand` (a test, a status bar item), unchecked. */
+export type CommandHandler = (arg?: never) => unknown;
+
+/** What each engine command does (the activation bundle registers the names and calls these). */
+export function commandHandlers(d: CommandDeps): Record<EngineCommand, CommandHandler> {
+  return {
+    'costwise.explainSelection': (arg?: { tier?: Tier }) => d.explain.explain(vscode.window.activeTextEditor, arg?.tier && TIERS.includes(arg.tier) ? arg.tier : undefined),
+    'costwise.setApiKey': (arg?: { key?: string; endpoint?: string }) => setApiKey(d, arg),
+    'costwise.chooseTier': () => chooseTier(d),
+    'costwise.whyThisModel': () => whyThisModel(d),
+    'costwise.showReport': () => showSpendReport(d),
+    'costwise.downloadLocalModel': (arg?: { key?: string; url?: string; confirmed?: boolean }) => downloadLocalModel(d.local, d.settings, arg),
+    'costwise.toggleLocalOnly': () => toggleLocalOnly(d),
+    'costwise.downloadGpuBuild': () => d.gpuBuilds.offer(d.settings.current().settings.local),
+    'costwise.showLocalModels': () => showLocalModels(d.local, d.settings, d.localView),
+    'costwise.checkPrices': (arg?: { update?: boolean }) => d.updater.checkPrices(arg),
+    'costwise.showModels': (arg?: { refresh?: boolean }) => showModels({ ...d, view: d.modelsView }, arg),
+  };
 }
 
 /** Every endpoint a key can be stored for: enabled providers and the custom endpoint. */

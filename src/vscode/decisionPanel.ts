@@ -3,8 +3,9 @@ import { decisionSheet } from '../core/routing/decisionSheet';
 import type { Decision } from '../core/routing/router';
 import { isDecisionViewData, isDecisionViewToHost, type DecisionViewData, type HostToDecisionView } from '../shared/decisionProtocol';
 import { webviewHtml } from './webviewHtml';
+import { DECISION_VIEW_TYPE } from './contributions';
 
-export const DECISION_VIEW_TYPE = 'costwise.decision';
+export { DECISION_VIEW_TYPE };
 
 /**
  * "Why This Model?": the last routing decision in a webview panel (one per window) that reads well at

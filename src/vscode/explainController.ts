@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
-import { BudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
+import { isBudgetRefusal, type SpendLedger } from '../core/ledger/spendLedger';
 import type { ChatEvent } from '../core/chat/chatProvider';
 import { formatUsd } from '../core/money';
 import { explainMessages, type ExplainInput } from '../core/requests/explainPrompt';
@@ -203,14 +203,14 @@ export class ExplainController implements vscode.Disposable {
       }
       return result;
     } catch (e) {
-      if (e instanceof BudgetRefusal && input.budget.onLimit === 'ask' && !input.approvedOverLimit) {
+      if (isBudgetRefusal(e) && input.budget.onLimit === 'ask' && !input.approvedOverLimit) {
         const choice = await askAtLimit(e, this.settings);
         if (choice === 'once') return this.send({ ...input, approvedOverLimit: true }, panel, abort, priceData);
         if (choice === 'raised') return this.send(input, panel, abort, priceData);
       }
-      const message = e instanceof BudgetRefusal ? e.message : `Costwise failed: ${(e as Error).message}`;
+      const message = isBudgetRefusal(e) ? e.message : `Costwise failed: ${(e as Error).message}`;
       if (mine()) panel.post({ type: 'error', message });
-      void vscode.window.showErrorMessage(message, ...(e instanceof BudgetRefusal ? ['Open Settings'] : [])).then((pick) => {
+      void vscode.window.showErrorMessage(message, ...(isBudgetRefusal(e) ? ['Open Settings'] : [])).then((pick) => {
         if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'costwise.budget');
       });
       return undefined;

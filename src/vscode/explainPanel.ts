@@ -8,8 +8,9 @@ import {
   type HostToExplainView,
 } from '../shared/explainProtocol';
 import { webviewHtml } from './webviewHtml';
+import { EXPLAIN_VIEW_TYPE } from './contributions';
 
-export const EXPLAIN_VIEW_TYPE = 'costwise.explanation';
+export { EXPLAIN_VIEW_TYPE };
 
 /**
  * The explanation panel beside the editor. Messages are queued until the webview says `ready`, and

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Clock } from '../core/clock';
 import { bundledUpstream } from '../node/priceBook';
 import { describeUpdate, fetchPriceUpdate, readLastUpdate, writeLastUpdate, type PriceUpdateResult } from '../node/priceUpdates';
-import { MarkdownDocument } from './markdownDocument';
+import type { MarkdownDocument } from './markdownDocument';
 import { priceCheckMarkdown } from './priceCheckView';
 import type { PriceService } from './priceService';
 import type { SettingsGateway } from './settingsGateway';
@@ -18,20 +18,19 @@ const DAY_MS = 86_400_000;
  * to the log, not to a notification; the data in use stays as it was.
  */
 export class PriceUpdater implements vscode.Disposable {
-  readonly view = new MarkdownDocument('costwise-prices', 'prices.md');
   private log: vscode.LogOutputChannel | undefined;
   private running: Promise<UpdateOutcome> | undefined;
   private seenLast: string | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly subs: vscode.Disposable[];
 
   constructor(
     private readonly settings: SettingsGateway,
     private readonly prices: PriceService,
     private readonly clock: Clock,
+    /** The Check Prices view (registered as a document with the activation bundle). */
+    readonly view: MarkdownDocument,
     schedule = { firstMs: 30_000, everyMs: 3_600_000 },
   ) {
-    this.subs = [vscode.workspace.registerTextDocumentContentProvider(this.view.scheme, this.view)];
     const look = () => void this.updateIfDue().catch((e: Error) => this.output().error(`scheduled price update: ${e.message}`));
     const first = setTimeout(() => {
       look();
@@ -122,7 +121,6 @@ export class PriceUpdater implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers) clearTimeout(t);
-    for (const d of this.subs) d.dispose();
     this.log?.dispose();
   }
 }

@@ -19,8 +19,9 @@ import { isReportViewToHost, type HostToReportView, type ReportViewState } from 
 import type { LocalModels } from './localModels';
 import type { SettingsGateway } from './settingsGateway';
 import { webviewHtml } from './webviewHtml';
+import { REPORT_VIEW_TYPE } from './contributions';
 
-export const REPORT_VIEW_TYPE = 'costwise.report';
+export { REPORT_VIEW_TYPE };
 
 export interface ReportDeps {
   extensionUri: vscode.Uri;

@@ -3,6 +3,7 @@ import { SHARED_LIMIT_KEYS, withSharedLimits, type SharedLimitKey } from '../cor
 import { withTeamBudgets, type TeamBudgets } from '../core/budget/teamBudgets';
 import { Emitter, type Disposable } from '../core/events';
 import { parseSettings, type ParsedSettings, type RawSettings, type Tier } from '../core/settings';
+import { parseLedgerSettings, type LedgerSettings } from '../core/ledgerSettings';
 import { deferred } from '../node/deferred';
 import type { SharedLimitStamps } from '../node/sharedLimitStamps';
 
@@ -103,7 +104,23 @@ export class SettingsGateway implements vscode.Disposable {
     return this.team ? withTeamBudgets(shared, this.team.budgets, this.team.person) : shared;
   }
 
+  /**
+   * Only where the ledger lives and who spends — what activation needs to open the ledger, without
+   * reading the limit stamps. Problems in these settings are reported with the rest by current().
+   */
+  ledger(): LedgerSettings {
+    return parseLedgerSettings(this.ownRaw(), () => undefined);
+  }
+
   private team: { person: string; budgets: TeamBudgets | undefined } | undefined;
+
+  /**
+   * At activation, on a team ledger: this person's own limits count only their spend, before anything
+   * reads the settings (no change is announced; the team's budgets follow with useTeamBudgets).
+   */
+  joinTeam(person: string): void {
+    this.team ??= { person, budgets: undefined };
+  }
 
   /** On a team ledger: this person's own limits count only their spend, and the team's budgets apply too. */
   useTeamBudgets(person: string, budgets: TeamBudgets | undefined): void {

@@ -27,27 +27,27 @@ export class LedgerPassword {
   }
 }
 
+/** Costwise: Set Team Ledger Password… — kept in SecretStorage for the URL in the settings. */
+export async function setLedgerPassword(settings: SettingsGateway, password: LedgerPassword): Promise<void> {
+  const url = settings.ledger().postgresUrl;
+  if (!url) return void vscode.window.showWarningMessage('Costwise: set costwise.ledger.postgresUrl first (postgresql://user@host:5432/database).');
+  const pw = await vscode.window.showInputBox({ title: 'Team ledger password', prompt: `Password for ${url} (kept in VS Code's secret storage)`, password: true, ignoreFocusOut: true });
+  if (pw === undefined) return;
+  await password.set(url, pw);
+  void vscode.window.showInformationMessage('Costwise: team ledger password saved. It is used from the next connection on.');
+}
+
 /** How often a window looks for orphans and re-reads the team's budgets besides change notifications. */
 const TEAM_POLL_MS = 60_000;
 
 /**
- * What a window adds on a team ledger: the password command, the team's budgets kept current in the
+ * What a window adds on a team ledger: the team's budgets kept current in the
  * settings, orphans of any machine's dead process settled (exactly once, by whichever window sweeps
  * first), and a prompt to reload when the ledger settings change.
  */
-export function registerTeamLedger(backend: LedgerBackend, ledger: SpendLedger, settings: SettingsGateway, password: LedgerPassword): vscode.Disposable[] {
+export function registerTeamLedger(backend: LedgerBackend, ledger: SpendLedger, settings: SettingsGateway): vscode.Disposable[] {
   const subs: vscode.Disposable[] = [];
-  subs.push(
-    vscode.commands.registerCommand('costwise.setLedgerPassword', async () => {
-      const url = settings.current().settings.ledger.postgresUrl;
-      if (!url) return void vscode.window.showWarningMessage('Costwise: set costwise.ledger.postgresUrl first (postgresql://user@host:5432/database).');
-      const pw = await vscode.window.showInputBox({ title: 'Team ledger password', prompt: `Password for ${url} (kept in VS Code's secret storage)`, password: true, ignoreFocusOut: true });
-      if (pw === undefined) return;
-      await password.set(url, pw);
-      void vscode.window.showInformationMessage('Costwise: team ledger password saved. It is used from the next connection on.');
-    }),
-  );
-  let chosen = JSON.stringify(settings.current().settings.ledger);
+  let chosen = JSON.stringify(settings.ledger());
   subs.push(
     settings.onDidChange((p) => {
       const now = JSON.stringify(p.settings.ledger);
@@ -58,7 +58,7 @@ export function registerTeamLedger(backend: LedgerBackend, ledger: SpendLedger, 
   );
   const team = backend.team;
   if (!team) return subs;
-  settings.useTeamBudgets(backend.person, undefined);
+  settings.joinTeam(backend.person);
   const refresh = async () => {
     try {
       settings.useTeamBudgets(backend.person, await readTeamBudgets(team));

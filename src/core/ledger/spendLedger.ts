@@ -27,6 +27,14 @@ export class BudgetRefusal extends Error {
   }
 }
 
+/**
+ * Whether `e` is a budget refusal — by name, not `instanceof`: the ledger lives in the activation
+ * bundle and the code that catches its refusals in the engine bundle, each with its own copy of this class.
+ */
+export function isBudgetRefusal(e: unknown): e is BudgetRefusal {
+  return e instanceof Error && e.name === 'BudgetRefusal' && typeof (e as Partial<BudgetRefusal>).reason === 'string';
+}
+
 /** Serialises async work within one process (the file lock serialises across processes). */
 class Mutex {
   private tail: Promise<unknown> = Promise.resolve();

@@ -4,7 +4,7 @@ import { acceptsImages, supportsTools } from '../../core/chat/chatModels';
 import { ConversationBook, chatPosition, type ChatPosition } from '../../core/chat/conversations';
 import { requestText } from '../../core/chat/requestText';
 import type { Clock } from '../../core/clock';
-import { BudgetRefusal, type SpendLedger } from '../../core/ledger/spendLedger';
+import { isBudgetRefusal, type SpendLedger } from '../../core/ledger/spendLedger';
 import { formatUsd } from '../../core/money';
 import { runRequest, type RunResult } from '../../core/requests/runRequest';
 import type { Decision, Scored } from '../../core/routing/router';
@@ -145,7 +145,7 @@ export class ChatService {
       return await runRequest({ ledger: this.ledger, clock: this.clock }, requestInputFor(s, endpoint, { ...plan, ...(a.tools ? { tools: a.tools } : {}), ...(a.toolMode ? { toolMode: a.toolMode } : {}) }));
     } catch (e) {
       // Chat cannot show a dialog mid-answer: past a limit it refuses, saying which limit and where to change it.
-      if (e instanceof BudgetRefusal) throw new ChatRefusal(`${e.message} Raise the limit in Settings (costwise.budget) or wait for the next period.`);
+      if (isBudgetRefusal(e)) throw new ChatRefusal(`${e.message} Raise the limit in Settings (costwise.budget) or wait for the next period.`);
       throw e;
     }
   }

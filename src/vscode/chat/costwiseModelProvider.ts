@@ -10,7 +10,6 @@ import type { SettingsGateway } from '../settingsGateway';
 import { ChatRefusal, type ChatAnswer, type ChatService } from './chatService';
 import { lmTurns, toolSpecs } from './languageModelParts';
 
-export const VENDOR = 'costwise';
 
 type Info = vscode.LanguageModelChatInformation;
 

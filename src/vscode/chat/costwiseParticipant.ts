@@ -13,8 +13,6 @@ import { isPrivateFile } from '../routingContext';
 import type { SettingsGateway } from '../settingsGateway';
 import { ChatRefusal, type ChatService } from './chatService';
 
-export const PARTICIPANT_ID = 'costwise.chat';
-
 /** What each answer reports back (VS Code returns it from `workbench.action.chat.open` with blockOnResponse). */
 export interface ParticipantMetadata {
   command: string;
@@ -40,10 +38,9 @@ export class CostwiseParticipant {
     private readonly explain: ExplainController,
   ) {}
 
-  register(): vscode.Disposable {
-    const p = vscode.chat.createChatParticipant(PARTICIPANT_ID, (req, ctx, stream, token) => this.handle(req, ctx, stream, token));
-    p.followupProvider = { provideFollowups: (result) => followups((result.metadata as ParticipantMetadata | undefined)?.command) };
-    return p;
+  /** What to offer after an answer (the activation bundle registers the participant and asks here). */
+  followups(result: vscode.ChatResult): vscode.ChatFollowup[] {
+    return followups((result.metadata as ParticipantMetadata | undefined)?.command);
   }
 
   async handle(request: vscode.ChatRequest, _context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { Clock } from '../../core/clock';
 import type { SpendLedger } from '../../core/ledger/spendLedger';
 import type { LazyTokenEstimator } from '../../node/lazyTokenEstimator';
@@ -8,7 +7,7 @@ import type { ExplainController } from '../explainController';
 import type { LocalModels } from '../localModels';
 import type { SettingsGateway } from '../settingsGateway';
 import { ChatService } from './chatService';
-import { CostwiseModelProvider, VENDOR } from './costwiseModelProvider';
+import { CostwiseModelProvider } from './costwiseModelProvider';
 import { CostwiseParticipant } from './costwiseParticipant';
 
 export interface ChatDeps {
@@ -22,11 +21,15 @@ export interface ChatDeps {
   pools: RoutingPools;
 }
 
-/** Costwise's models in VS Code's chat (vendor `costwise`) and the `@costwise` participant. */
-export function registerChat(d: ChatDeps): { disposables: vscode.Disposable[]; api: { service: ChatService; provider: CostwiseModelProvider; participant: CostwiseParticipant } } {
+export interface Chat {
+  service: ChatService;
+  /** Costwise's models in VS Code's chat (vendor `costwise`); registered by the activation bundle. */
+  provider: CostwiseModelProvider;
+  /** `@costwise`; registered by the activation bundle. */
+  participant: CostwiseParticipant;
+}
+
+export function createChat(d: ChatDeps): Chat {
   const service = new ChatService(d.ledger, d.clock, d.estimator, d.decisions, d.local, d.pools);
-  const provider = new CostwiseModelProvider(service, d.settings, d.estimator);
-  const participant = new CostwiseParticipant(service, d.ledger, d.settings, d.clock, d.explain);
-  const disposables: vscode.Disposable[] = [provider, vscode.lm.registerLanguageModelChatProvider(VENDOR, provider), participant.register()];
-  return { disposables, api: { service, provider, participant } };
+  return { service, provider: new CostwiseModelProvider(service, d.settings, d.estimator), participant: new CostwiseParticipant(service, d.ledger, d.settings, d.clock, d.explain) };
 }
