@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, type BrowserSession } from '../harness/browser';
 import { CodeServer, toolchainFromEnv } from '../harness/codeServer';
+import { eventually } from '../harness/condition';
 
 export const SHOTS = join(resolve(__dirname, '..', '..', '..'), 'test-results');
 
@@ -38,19 +39,10 @@ export async function openVsixWorkbench(o: { runDir: string; workspace: string; 
 }
 
 /** Polls `probe` until it returns a value (not undefined/false) or the time runs out. */
-export async function poll<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function poll<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  let last: Error | undefined;
+  const tolerant = () => probe().catch((e: Error) => ((last = e), undefined));
+  return eventually(`Timed out waiting for ${what}`, tolerant, { timeoutMs, everyMs: 200, detail: () => last?.message ?? 'no error' });
 }
 
 export async function waitForWorkbench(page: Page): Promise<void> {

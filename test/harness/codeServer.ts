@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { eventually } from './condition';
 
 /** Tools located by scripts/lib/toolchain.mjs and handed down through the environment. */
 export interface Toolchain {
@@ -161,18 +162,14 @@ export class CodeServer {
     }
     let exited: number | null | undefined;
     child.on('exit', (code) => (exited = code));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (exited !== undefined) throw new Error(`code-server exited with code ${exited} before it was ready; see ${logFile}`);
-      try {
-        const r = await fetch(`${this.url}/healthz`);
-        if (r.ok) return;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > deadline) throw new Error(`code-server did not become ready within 60 s; see ${logFile}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await eventually(
+      `code-server did not become ready (see ${logFile})`,
+      async () => {
+        if (exited !== undefined) throw new Error(`code-server exited with code ${exited} before it was ready; see ${logFile}`);
+        return (await fetch(`${this.url}/healthz`).catch(() => undefined))?.ok; // not listening yet: undefined
+      },
+      { timeoutMs: 60_000, everyMs: 250 },
+    );
   }
 
   /** Workbench URL for a folder, optionally with the smoke-test payload that runs an extension test suite. */

@@ -13,6 +13,7 @@ import { SpendLedger } from '../../src/core/ledger/spendLedger';
 import { emptyUsage } from '../../src/core/pricing/usage';
 import { PostgresLedgerStore } from '../../src/node/postgresLedgerStore';
 import { systemClock } from '../../src/node/systemClock';
+import { eventually } from './condition';
 
 const price = { model: 'deepseek-reasoner', effective: '2025-09-29', source: 'test' };
 const [mode, url, dir, host, ...rest] = process.argv.slice(2) as [string, string, string, string, ...string[]];
@@ -70,7 +71,7 @@ async function loop(n: number, worstCase: number): Promise<void> {
     say(`settled ${r.id}`);
   }
   // Whatever waited for the database is uploaded before this machine goes.
-  while (!(await store.flush())) await new Promise((res) => setTimeout(res, 100));
+  await eventually('the held-back records to upload', () => store.flush(), { timeoutMs: 120_000, everyMs: 100 });
   await store.close();
   say(JSON.stringify({ reserved, settled, refused }));
 }
@@ -85,13 +86,16 @@ async function hold(): Promise<void> {
 async function sweep(id: string): Promise<void> {
   const { store, ledger } = await open();
   const settledHere: string[] = [];
-  for (;;) {
-    // Only orphans found through leases: the 6-hour age limit must not be what finds them here.
-    settledHere.push(...(await ledger.settleOrphans(store.isAlive, 6 * 3600_000)).map((r) => r.id));
-    const f = await ledger.fold();
-    if (!f.open.has(id) && f.settled.some((s) => s.id === id)) break;
-    await new Promise((res) => setTimeout(res, 50));
-  }
+  await eventually(
+    `${id} to be settled`,
+    async () => {
+      // Only orphans found through leases: the 6-hour age limit must not be what finds them here.
+      settledHere.push(...(await ledger.settleOrphans(store.isAlive, 6 * 3600_000)).map((r) => r.id));
+      const f = await ledger.fold();
+      return !f.open.has(id) && f.settled.some((s) => s.id === id);
+    },
+    { timeoutMs: 120_000, everyMs: 50 },
+  );
   await store.close();
   say(JSON.stringify({ owner, settled: settledHere }));
 }

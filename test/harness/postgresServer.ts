@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './condition';
 
 /** Where the server binaries are: $COSTWISE_PG_BIN, else the newest /usr/lib/postgresql/N/bin. */
 export function postgresBinDir(): string {
@@ -66,15 +67,8 @@ export class PostgresServer {
     child.stdout!.on('data', (b: Buffer) => (this.log += b.toString()));
     child.stderr!.on('data', (b: Buffer) => (this.log += b.toString()));
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`postgres exited (${code}) while starting:\n${this.log}`))));
-    const ready = (async () => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const r = spawnSync(join(this.bin, 'pg_isready'), ['-h', this.dir, '-U', 'costwise', '-d', 'postgres', '-q'], { encoding: 'utf8' });
-        if (r.status === 0) return;
-        if (Date.now() > deadline) throw new Error(`postgres not ready after 60 s:\n${this.log}`);
-        await new Promise((res) => setTimeout(res, 50));
-      }
-    })();
+    const isReady = async () => spawnSync(join(this.bin, 'pg_isready'), ['-h', this.dir, '-U', 'costwise', '-d', 'postgres', '-q'], { encoding: 'utf8' }).status === 0;
+    const ready = eventually('postgres to accept connections', isReady, { timeoutMs: 60_000, everyMs: 50, detail: () => `\n${this.log}` });
     await Promise.race([ready, exited]);
     child.removeAllListeners('exit');
     return this;

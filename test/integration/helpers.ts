@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { activate } from '../../src/extension';
+import { eventually } from '../harness/condition';
 
 export type CostwiseApi = ReturnType<typeof activate>;
 
@@ -23,12 +24,6 @@ export async function openDocument(content: string, language = 'javascript'): Pr
   return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  return eventually(`Timed out waiting for ${what}`, async () => probe(), { timeoutMs, everyMs: 50 });
 }

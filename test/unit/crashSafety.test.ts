@@ -12,6 +12,7 @@ import { costOf } from '../../src/core/pricing/cost';
 import { JsonlLedgerStore } from '../../src/node/jsonlLedgerStore';
 import { isOwnerAlive } from '../../src/node/processOwner';
 import { systemClock } from '../../src/node/systemClock';
+import { Condition } from '../harness/condition';
 import { FixtureServer } from '../harness/openAIServer';
 
 const WORKER = join(__dirname, '..', 'harness', 'ledgerWorker.js');
@@ -33,6 +34,7 @@ describe('crash safety: processes SIGKILLed at random points', function () {
     const acked = new Map<string, 'reserved' | 'settled'>();
     for (let i = 0; i < kills; i++) {
       const child = spawn(process.execPath, [WORKER, 'append', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const ack = new Condition();
       let buf = '';
       child.stdout.on('data', (b: Buffer) => {
         buf += b.toString();
@@ -43,12 +45,12 @@ describe('crash safety: processes SIGKILLed at random points', function () {
           if (what === 'reserved' && !acked.has(id!)) acked.set(id!, 'reserved');
           if (what === 'settled') acked.set(id!, 'settled');
         }
+        ack.changed();
       });
       // Kill it at a random point once it is writing (start-up time varies with the machine's load).
       const before = acked.size;
-      const deadline = Date.now() + 10_000;
-      while (acked.size === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      await new Promise((r) => setTimeout(r, Math.random() * 60));
+      await ack.until(() => acked.size > before);
+      await sleep(Math.random() * 60);
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
     }
